@@ -1,0 +1,54 @@
+# Masthead's two commands: `make run` and `make test`. Everything else is their parts.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test setup install install-test lint format test-sqlite test-postgres lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: requirements/test.lock $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements/test.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+setup: install
+	$(BIN)/masthead setup
+
+run: install
+	$(BIN)/masthead run
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install-test
+	env -u DATABASE_URL $(BIN)/pytest -q
+
+test-postgres: install-test
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+test: lint test-sqlite test-postgres
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	cd requirements && ../$(BIN)/uv pip compile -q base.in -o base.lock --python-version 3.11
+	cd requirements && ../$(BIN)/uv pip compile -q test.in -o test.lock --python-version 3.11
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,22 @@
+"""The newsroom's image model: every photo carries a caption and a credit."""
+
+from django.db import models
+from wagtail.images.models import AbstractImage, AbstractRendition, Image as WagtailImage
+
+
+class NewsroomImage(AbstractImage):
+    caption = models.TextField(blank=True, help_text="What the photo shows, as printed under it.")
+    credit = models.CharField(max_length=255, blank=True, help_text="Photographer / agency.")
+
+    admin_form_fields = WagtailImage.admin_form_fields + ("caption", "credit")
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+        verbose_name_plural = "images"
+
+
+class NewsroomRendition(AbstractRendition):
+    image = models.ForeignKey(NewsroomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)

@@ -1,0 +1,26 @@
+"""The editors' desk: a "New article" entry that files the story in this year's archive folder."""
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from masthead.newsroom.services import archive_year_ensure
+
+
+@permission_required("wagtailadmin.access_admin")
+def new_article(request):
+    folder = archive_year_ensure(year=timezone.localdate().year)
+    return redirect("wagtailadmin_pages:add", "newsroom", "articlepage", folder.pk)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("new-article/", new_article, name="newsroom_new_article")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_new_article_menu_item():
+    return MenuItem("New article", reverse("newsroom_new_article"), icon_name="doc-full-inverse", order=50)
