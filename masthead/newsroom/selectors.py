@@ -23,8 +23,10 @@ RESERVED_SLUGS = frozenset({"admin", "author", "tag", "static", "media", "docume
                             "accounts", "django-admin", "sitemap.xml", "robots.txt", "favicon.ico"})
 
 # Renditions the templates ask for; prefetched so a listing costs no query per image.
-CARD_RENDITIONS = ("fill-400x250|format-webp", "fill-800x500|format-webp", "fill-400x250|format-jpeg",
-                   "fill-800x500|format-jpeg")
+# The order inside a spec is the template's: `{% picture img format-{webp,jpeg} fill-{…} %}`.
+CARD_RENDITIONS = tuple(f"format-{fmt}|fill-{size}" for fmt in ("webp", "jpeg") for size in ("400x250", "800x500"))
+FIGURE_RENDITIONS = tuple(f"format-{fmt}|width-{w}" for fmt in ("webp", "jpeg") for w in (480, 800, 1200, 1600))
+PORTRAIT_RENDITIONS = ("fill-96x96|format-webp",)
 
 
 def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None, parent: Page | None = None) -> bool:
@@ -42,7 +44,13 @@ def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None, parent: Pa
 
 def flat_page_for_slug(*, slug: str) -> Page | None:
     """The live article, or else the live section, answering at /<slug>/."""
-    article = ArticlePage.objects.live().filter(slug=slug).select_related("featured_image", "section").first()
+    article = (
+        ArticlePage.objects.live()
+        .filter(slug=slug)
+        .select_related("section")
+        .prefetch_related(Prefetch("featured_image", NewsroomImage.objects.prefetch_renditions(*FIGURE_RENDITIONS)))
+        .first()
+    )
     if article is not None:
         return article
     return SectionPage.objects.live().filter(slug=slug).first()
@@ -144,7 +152,12 @@ def home_page_blocks(*, home: HomePage) -> dict:
 def article_page_blocks(*, article: ArticlePage, request) -> dict:
     """The article's bylines, tags, corrections and the rails around it."""
     return {
-        "bylines": [byline.author for byline in article.authors.select_related("author__photo").all()],
+        "bylines": [
+            byline.author
+            for byline in article.authors.prefetch_related(
+                Prefetch("author__photo", NewsroomImage.objects.prefetch_renditions(*PORTRAIT_RENDITIONS))
+            )
+        ],
         "tag_list": list(article.tags.all()),
         "corrections": list(article.corrections.all()),
         "more_stories": more_from_section(article=article),
