@@ -44,6 +44,10 @@ def create_groups(apps, schema_editor):
     root_collection = Collection.objects.get(depth=1)
     for name in PAGE:
         group, _ = Group.objects.get_or_create(name=name)
+        # Wagtail's starter "Editors" group exists already: these lists replace what it had.
+        GroupPagePermission.objects.filter(group=group).delete()
+        GroupCollectionPermission.objects.filter(group=group).delete()
+        group.permissions.clear()
         for codename in PAGE[name]:
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
