@@ -262,11 +262,12 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
 
     _build_pages(home, authors)
     newest = sorted(made, key=lambda a: a.pk, reverse=True)
-    home.lead_story = newest[1]
+    home.lead_story = newest[1] if len(newest) > 1 else newest[0]
     home.save()
     for order, article in enumerate(newest[2:6]):
         HomeTopStory.objects.create(home=home, article=article, sort_order=order)
-    for order, article in enumerate(rng.sample(made[:-6], 5)):
+    older = newest[6:] or newest
+    for order, article in enumerate(rng.sample(older, min(5, len(older)))):
         HomeEditorsPick.objects.create(home=home, article=article, sort_order=order)
     for order, slug in enumerate(["war", "national", "human-story", "opinion"]):
         HomeSectionBlock.objects.create(home=home, section=sections[slug], sort_order=order)
