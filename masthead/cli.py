@@ -1,13 +1,14 @@
 """The `masthead` command: run the whole newsroom locally, or one part of it, or any Django command.
 
-    masthead run       set up, load the demo newsroom into an empty database, serve the site and the worker
-    masthead setup     migrate, collect static files, make the site's structure (safe to repeat)
-    masthead serve     the web server alone (granian)
-    masthead worker    the task worker alone (scheduled publishing and every background task)
-    masthead demo      load the demo newsroom
-    masthead <django command> …   any management command, e.g. `masthead createsuperuser`
+masthead run       set up, load the demo newsroom into an empty database, serve the site and the worker
+masthead setup     migrate, collect static files, make the site's structure (safe to repeat)
+masthead serve     the web server alone (granian)
+masthead worker    the task worker alone (scheduled publishing and every background task)
+masthead demo      load the demo newsroom
+masthead <django command> …   any management command, e.g. `masthead createsuperuser`
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -61,16 +62,26 @@ def worker(args: list[str]) -> None:
 
 def serve_command(extra: list[str]) -> list[str]:
     return [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "masthead.wsgi:application",
-        "--host", HOST, "--port", PORT,
-        "--workers", os.environ.get("MASTHEAD_WEB_WORKERS", "1"),
-        "--blocking-threads", os.environ.get("MASTHEAD_BLOCKING_THREADS", "1"),
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "masthead.wsgi:application",
+        "--host",
+        HOST,
+        "--port",
+        PORT,
+        "--workers",
+        os.environ.get("MASTHEAD_WEB_WORKERS", "1"),
+        "--blocking-threads",
+        os.environ.get("MASTHEAD_BLOCKING_THREADS", "1"),
         *extra,
     ]
 
 
 def serve(args: list[str]) -> None:
-    os.execv(sys.executable, serve_command(args))
+    os.execv(sys.executable, serve_command(args))  # noqa: S606 (our own interpreter, fixed arguments)
 
 
 def _admin_sign_in() -> str:
@@ -101,8 +112,8 @@ def run(args: list[str]) -> None:
         call_command("load_demo")
     sign_in = _admin_sign_in()
     processes = [
-        subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"]),
-        subprocess.Popen(serve_command([])),
+        subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"]),  # noqa: S603
+        subprocess.Popen(serve_command([])),  # noqa: S603
     ]
     print(f"\nMasthead is serving http://{HOST}:{PORT}/\n{sign_in}\nStop with Ctrl-C.\n", flush=True)
 
@@ -114,10 +125,8 @@ def run(args: list[str]) -> None:
     signal.signal(signal.SIGTERM, stop)
     try:
         while all(process.poll() is None for process in processes):
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 processes[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
     except KeyboardInterrupt:
         pass
     finally:

@@ -33,8 +33,11 @@ class RecordingHandler:
         from email import message_from_bytes, policy
 
         self.messages.append(
-            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-             "message": message_from_bytes(envelope.content, policy=policy.default)}
+            {
+                "from": envelope.mail_from,
+                "to": list(envelope.rcpt_tos),
+                "message": message_from_bytes(envelope.content, policy=policy.default),
+            }
         )
         return "250 Message accepted for delivery"
 

@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR / "masthead"
 VAR_DIR = Path(os.environ.get("MASTHEAD_VAR_DIR", BASE_DIR / "var"))
 
-INSECURE_SECRET_KEY = "masthead-development-only-insecure-key"
+INSECURE_SECRET_KEY = "masthead-development-only-insecure-key"  # noqa: S105 (refused unless DEBUG)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -63,9 +63,7 @@ DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_SECRET_KEY)
 if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is not set. Set it in the environment (or DEBUG=1 for development)."
-    )
+    raise ImproperlyConfigured("SECRET_KEY is not set. Set it in the environment (or DEBUG=1 for development).")
 
 BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL

@@ -8,8 +8,17 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript", "subscript",
-                      "strikethrough"]
+RICH_TEXT_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "document-link",
+    "ol",
+    "ul",
+    "superscript",
+    "subscript",
+    "strikethrough",
+]
 
 
 def embed_provider_allowed(url: str) -> bool:
@@ -53,8 +62,7 @@ class AllowedEmbedBlock(EmbedBlock):
         value = super().clean(value)
         if value and not embed_provider_allowed(value.url):
             raise ValidationError(
-                "Embeds from this site are not allowed. Allowed: "
-                + ", ".join(settings.MASTHEAD_EMBED_PROVIDERS)
+                "Embeds from this site are not allowed. Allowed: " + ", ".join(settings.MASTHEAD_EMBED_PROVIDERS)
             )
         return value
 
@@ -115,9 +123,18 @@ class MenuBlock(blocks.StreamBlock):
     group = MenuGroupBlock()
 
 
-SOCIAL_NETWORKS = [("x", "X"), ("facebook", "Facebook"), ("instagram", "Instagram"), ("youtube", "YouTube"),
-                   ("telegram", "Telegram"), ("bluesky", "Bluesky"), ("linkedin", "LinkedIn"), ("tiktok", "TikTok"),
-                   ("mastodon", "Mastodon"), ("rss", "RSS")]
+SOCIAL_NETWORKS = [
+    ("x", "X"),
+    ("facebook", "Facebook"),
+    ("instagram", "Instagram"),
+    ("youtube", "YouTube"),
+    ("telegram", "Telegram"),
+    ("bluesky", "Bluesky"),
+    ("linkedin", "LinkedIn"),
+    ("tiktok", "TikTok"),
+    ("mastodon", "Mastodon"),
+    ("rss", "RSS"),
+]
 
 
 class SocialLinkBlock(blocks.StructBlock):

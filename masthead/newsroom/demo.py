@@ -49,10 +49,16 @@ SECTIONS = [
 ]
 
 AUTHORS = [
-    ("Olena Demo", "Editor-in-Chief", 1), ("Marko Sample", "Deputy Editor", 2), ("Iryna Placeholder", "Reporter", 10),
-    ("Taras Example", "Reporter", 11), ("Sofia Fictional", "Reporter", 12), ("Dmytro Mockup", "News Editor", 5),
-    ("Kateryna Testcase", "Photo Editor", 20), ("Andriy Prototype", "Reporter", 13),
-    ("Natalia Draftwell", "Opinion Editor", 6), ("Guest Contributor", "", 100),
+    ("Olena Demo", "Editor-in-Chief", 1),
+    ("Marko Sample", "Deputy Editor", 2),
+    ("Iryna Placeholder", "Reporter", 10),
+    ("Taras Example", "Reporter", 11),
+    ("Sofia Fictional", "Reporter", 12),
+    ("Dmytro Mockup", "News Editor", 5),
+    ("Kateryna Testcase", "Photo Editor", 20),
+    ("Andriy Prototype", "Reporter", 13),
+    ("Natalia Draftwell", "Opinion Editor", 6),
+    ("Guest Contributor", "", 100),
 ]
 
 PLACES = ["Riverton", "Eastfield", "Northbridge", "Lakeshore", "Hillcrest", "Old Harbour", "Millbrook"]
@@ -101,8 +107,14 @@ QUOTES = [
     ("We built this page to show how a quote looks, not to put words in anyone's mouth.", "The demo newsroom"),
 ]
 
-PALETTES = [((18, 52, 86), (214, 160, 62)), ((40, 70, 50), (200, 210, 160)), ((90, 30, 40), (240, 190, 150)),
-            ((30, 30, 60), (120, 160, 230)), ((70, 60, 50), (230, 220, 200)), ((20, 80, 90), (250, 230, 120))]
+PALETTES = [
+    ((18, 52, 86), (214, 160, 62)),
+    ((40, 70, 50), (200, 210, 160)),
+    ((90, 30, 40), (240, 190, 150)),
+    ((30, 30, 60), (120, 160, 230)),
+    ((70, 60, 50), (230, 220, 200)),
+    ((20, 80, 90), (250, 230, 120)),
+]
 
 
 def draw_picture(seed: int, size=(1600, 1000)) -> bytes:
@@ -119,7 +131,9 @@ def draw_picture(seed: int, size=(1600, 1000)) -> bytes:
     draw.ellipse([sun[0] - 90, sun[1] - 90, sun[0] + 90, sun[1] + 90], fill=(255, 236, 180))
     for layer in range(3):
         base = height * (0.55 + 0.12 * layer)
-        points = [(0, height)] + [(x, base - rng.randint(0, 160)) for x in range(0, width + 200, 200)] + [(width, height)]
+        points = (
+            [(0, height)] + [(x, base - rng.randint(0, 160)) for x in range(0, width + 200, 200)] + [(width, height)]
+        )
         shade = 40 + 30 * layer
         draw.polygon(points, fill=(shade, shade + 20, shade + 10))
     out = io.BytesIO()
@@ -171,7 +185,12 @@ def _body(rng: random.Random, image: NewsroomImage, related: ArticlePage | None)
     if rng.random() < 0.4:
         body.append(("image", {"image": image, "caption": "", "credit": "", "alt": ""}))
     if rng.random() < 0.3:
-        body.append(("fact_box", {"title": "About this demo", "body": "<ul><li>Invented story</li><li>Invented people</li></ul>"}))
+        body.append(
+            (
+                "fact_box",
+                {"title": "About this demo", "body": "<ul><li>Invented story</li><li>Invented people</li></ul>"},
+            )
+        )
     if related is not None:
         body.append(("related_story", {"article": related, "note": ""}))
     body.append(("paragraph", f"<p>{paragraphs[3]}</p>"))
@@ -192,7 +211,9 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
 
     sections: dict[str, SectionPage] = {}
     for title, slug, children in SECTIONS:
-        section = home.add_child(instance=SectionPage(title=title, slug=slug, intro=f"Demo stories filed under {title}."))
+        section = home.add_child(
+            instance=SectionPage(title=title, slug=slug, intro=f"Demo stories filed under {title}.")
+        )
         sections[slug] = section
         for child_title, child_slug in children:
             sections[child_slug] = section.add_child(
@@ -204,18 +225,32 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
     authors = []
     for index, (name, role, order) in enumerate(AUTHORS):
         initials = "".join(part[0] for part in name.split())
-        photo = _image(f"Portrait of {name}", draw_portrait(index, initials), f"{name}, demo portrait.", "Masthead demo")
-        authors.append(Author.objects.create(
-            name=name, slug=slugify(name), role=role, team_order=order, is_staff_member=bool(role), photo=photo,
-            bio=f"{name} is a made-up member of the Masthead demo newsroom" + (f" ({role.lower()})." if role else "."),
-            website="https://example.org/" if index % 3 == 0 else "",
-        ))
+        photo = _image(
+            f"Portrait of {name}", draw_portrait(index, initials), f"{name}, demo portrait.", "Masthead demo"
+        )
+        authors.append(
+            Author.objects.create(
+                name=name,
+                slug=slugify(name),
+                role=role,
+                team_order=order,
+                is_staff_member=bool(role),
+                photo=photo,
+                bio=f"{name} is a made-up member of the Masthead demo newsroom"
+                + (f" ({role.lower()})." if role else "."),
+                website="https://example.org/" if index % 3 == 0 else "",
+            )
+        )
     step += 1
     _progress(step, total, "authors", out)
 
     pictures = [
-        _image(f"Demo picture {n + 1}", draw_picture(seed + n), f"A drawn landscape standing in for a news photo, number {n + 1}.",
-               "Masthead demo illustration")
+        _image(
+            f"Demo picture {n + 1}",
+            draw_picture(seed + n),
+            f"A drawn landscape standing in for a news photo, number {n + 1}.",
+            "Masthead demo illustration",
+        )
         for n in range(12)
     ]
     step += 1
@@ -250,11 +285,17 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
         if news:
             article.tags.add("News Feed")
         if n % 7 == 3:
-            Correction.objects.create(article=article, date=timezone.localtime(published + timedelta(days=1)).date(),
-                                      text="An earlier version of this demo story misspelled a made-up name.")
+            Correction.objects.create(
+                article=article,
+                date=timezone.localtime(published + timedelta(days=1)).date(),
+                text="An earlier version of this demo story misspelled a made-up name.",
+            )
             if n % 14 == 3:
-                Correction.objects.create(article=article, date=timezone.localtime(published + timedelta(days=2)).date(),
-                                          text="A demo date in the third paragraph has been fixed.")
+                Correction.objects.create(
+                    article=article,
+                    date=timezone.localtime(published + timedelta(days=2)).date(),
+                    text="A demo date in the third paragraph has been fixed.",
+                )
         _publish(article, published)
         made.append(article)
         step += 1
@@ -280,34 +321,53 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
 
 def _build_pages(home: HomePage, authors: list[Author]) -> None:
     home.add_child(instance=NewsFeedPage(title="News Feed", slug="news", intro="Short demo news, newest first."))
-    home.add_child(instance=TeamPage(title="Team", slug="team", intro="<p>The invented people of the demo newsroom.</p>"))
+    home.add_child(
+        instance=TeamPage(title="Team", slug="team", intro="<p>The invented people of the demo newsroom.</p>")
+    )
     for title, slug, text in [
         ("About", "about", "Masthead Demo Newsroom is a sample site that shows what Masthead can do."),
         ("Advertising", "advertising", "A real newsroom would describe its advertising options here."),
         ("Contacts", "contacts", "Write to the demo newsroom at newsroom@example.org (not a real mailbox)."),
         ("Join the Team", "join-the-team", "The demo newsroom is not hiring; see Jobs for sample postings."),
     ]:
-        home.add_child(instance=StandardPage(title=title, slug=slug, intro=text, body=f"<p>{text} This is demo content.</p>"))
+        home.add_child(
+            instance=StandardPage(title=title, slug=slug, intro=text, body=f"<p>{text} This is demo content.</p>")
+        )
     jobs = home.add_child(instance=JobIndexPage(title="Jobs", slug="jobs", intro="<p>Sample job postings.</p>"))
     for title, kind in [("Night news editor (demo)", "full-time"), ("Freelance photographer (demo)", "freelance")]:
-        jobs.add_child(instance=JobPostingPage(
-            title=title, employment_type=kind, location="Remote", summary="A sample posting in the demo newsroom.",
-            body="<p>This posting is demo content and no one will read applications.</p>", apply_email="jobs@example.org",
-            closes_on=timezone.localdate() + timedelta(days=30),
-        ))
+        jobs.add_child(
+            instance=JobPostingPage(
+                title=title,
+                employment_type=kind,
+                location="Remote",
+                summary="A sample posting in the demo newsroom.",
+                body="<p>This posting is demo content and no one will read applications.</p>",
+                apply_email="jobs@example.org",
+                closes_on=timezone.localdate() + timedelta(days=30),
+            )
+        )
     form = OpinionFormPage(
-        title="Submit an Opinion", slug="submit-an-opinion",
+        title="Submit an Opinion",
+        slug="submit-an-opinion",
         intro="<p>Send the demo newsroom your opinion piece. Submissions are stored and emailed to the editors.</p>",
         thank_you_text="<p>Thank you. The editors will read your piece.</p>",
-        to_address=",".join(settings.MASTHEAD_EDITORS_EMAIL), from_address="newsroom@localhost",
+        to_address=",".join(settings.MASTHEAD_EDITORS_EMAIL),
+        from_address="newsroom@localhost",
         subject="New opinion submission",
     )
     home.add_child(instance=form)
-    for order, (label, field_type, required) in enumerate([
-        ("Your name", "singleline", True), ("Email", "email", True), ("Headline", "singleline", True),
-        ("Your piece", "multiline", True), ("About you", "singleline", False),
-    ]):
-        OpinionFormField.objects.create(page=form, label=label, field_type=field_type, required=required, sort_order=order)
+    for order, (label, field_type, required) in enumerate(
+        [
+            ("Your name", "singleline", True),
+            ("Email", "email", True),
+            ("Headline", "singleline", True),
+            ("Your piece", "multiline", True),
+            ("About you", "singleline", False),
+        ]
+    ):
+        OpinionFormField.objects.create(
+            page=form, label=label, field_type=field_type, required=required, sort_order=order
+        )
     form.save_revision().publish()
 
 
@@ -317,23 +377,54 @@ def _settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
     def link(label, page=None, url=""):
         return {"label": label, "page": page, "url": url}
 
-    more = [link("About", pages["about"]), link("Join the Team", pages["join-the-team"]), link("Team", pages["team"]),
-            link("Advertising", pages["advertising"]), link("Jobs", pages["jobs"])]
+    more = [
+        link("About", pages["about"]),
+        link("Join the Team", pages["join-the-team"]),
+        link("Team", pages["team"]),
+        link("Advertising", pages["advertising"]),
+        link("Jobs", pages["jobs"]),
+    ]
     primary = [
         ("link", link("News Feed", pages["news"])),
-        ("group", {"label": "War", "links": [link("Analysis", sections["analysis"]),
-                                              link("Russia's War", sections["russias-war"])]}),
-        *[("link", link(sections[s].title, sections[s])) for s in ["national", "human-story", "field-report", "company-news"]],
+        (
+            "group",
+            {
+                "label": "War",
+                "links": [link("Analysis", sections["analysis"]), link("Russia's War", sections["russias-war"])],
+            },
+        ),
+        *[
+            ("link", link(sections[s].title, sections[s]))
+            for s in ["national", "human-story", "field-report", "company-news"]
+        ],
         ("group", {"label": "More", "links": more}),
     ]
     footer = [
-        ("group", {"label": "Sections", "links": [link(sections[s].title, sections[s]) for s in
-                                                  ["war", "national", "human-story", "field-report", "company-news", "opinion"]]}),
-        ("group", {"label": "More", "links": [
-            link("About", pages["about"]), link("Advertising", pages["advertising"]), link("Jobs", pages["jobs"]),
-            link("Team", pages["team"]), link("Contacts", pages["contacts"]),
-            link("Submit an Opinion", pages["submit-an-opinion"]), link("Store", url="https://example.org/store"),
-        ]}),
+        (
+            "group",
+            {
+                "label": "Sections",
+                "links": [
+                    link(sections[s].title, sections[s])
+                    for s in ["war", "national", "human-story", "field-report", "company-news", "opinion"]
+                ],
+            },
+        ),
+        (
+            "group",
+            {
+                "label": "More",
+                "links": [
+                    link("About", pages["about"]),
+                    link("Advertising", pages["advertising"]),
+                    link("Jobs", pages["jobs"]),
+                    link("Team", pages["team"]),
+                    link("Contacts", pages["contacts"]),
+                    link("Submit an Opinion", pages["submit-an-opinion"]),
+                    link("Store", url="https://example.org/store"),
+                ],
+            },
+        ),
     ]
     newsroom_settings = NewsroomSettings.for_site(home.get_site())
     newsroom_settings.tagline = "Demo content: an invented newsroom for trying Masthead"
@@ -345,6 +436,8 @@ def _settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
     newsroom_settings.promo_ends_at = timezone.now() + timedelta(days=60)
     newsroom_settings.primary_menu = primary
     newsroom_settings.footer_menu = footer
-    newsroom_settings.social_links = [("link", {"network": n, "url": f"https://example.org/{n}"}) for n in ["x", "facebook", "youtube", "telegram"]]
+    newsroom_settings.social_links = [
+        ("link", {"network": n, "url": f"https://example.org/{n}"}) for n in ["x", "facebook", "youtube", "telegram"]
+    ]
     newsroom_settings.store_url = "https://example.org/store"
     newsroom_settings.save()

@@ -19,8 +19,24 @@ from masthead.newsroom.models import (
 )
 
 # Addresses the site's own URLs or Wagtail use; no page may take them.
-RESERVED_SLUGS = frozenset({"admin", "author", "tag", "static", "media", "documents", "search", "feeds", "api",
-                            "accounts", "django-admin", "sitemap.xml", "robots.txt", "favicon.ico"})
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "author",
+        "tag",
+        "static",
+        "media",
+        "documents",
+        "search",
+        "feeds",
+        "api",
+        "accounts",
+        "django-admin",
+        "sitemap.xml",
+        "robots.txt",
+        "favicon.ico",
+    }
+)
 
 # Renditions the templates ask for; prefetched so a listing costs no query per image.
 # The order inside a spec is the template's: `{% picture img format-{webp,jpeg} fill-{…} %}`.
@@ -34,9 +50,7 @@ def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None, parent: Pa
     if slug in RESERVED_SLUGS:
         return True
     home_depth = 3  # the root is depth 1, a site's home page depth 2, its children depth 3
-    same = Page.objects.filter(slug=slug).filter(
-        Q(depth=home_depth) | Page.objects.type_q(ArticlePage, SectionPage)
-    )
+    same = Page.objects.filter(slug=slug).filter(Q(depth=home_depth) | Page.objects.type_q(ArticlePage, SectionPage))
     if exclude_page_id:
         same = same.exclude(pk=exclude_page_id)
     return same.exists()
@@ -168,9 +182,7 @@ def article_page_blocks(*, article: ArticlePage, request) -> dict:
 
 def team_by_role() -> list[tuple[str, list[Author]]]:
     roles: dict[str, list[Author]] = defaultdict(list)
-    for author in Author.objects.filter(is_staff_member=True).select_related("photo").order_by(
-        "team_order", "name"
-    ):
+    for author in Author.objects.filter(is_staff_member=True).select_related("photo").order_by("team_order", "name"):
         roles[author.role or "Contributors"].append(author)
     return list(roles.items())
 

@@ -11,10 +11,20 @@ from masthead.settings import email_settings
 
 
 def masthead(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")
-             and k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}}
-    return subprocess.run([sys.executable, "-m", "masthead.cli", *args], env={**clean, **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MASTHEAD_")
+        and k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "masthead.cli", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_refuses_to_start_on_the_default_secret_key(tmp_path):
@@ -25,8 +35,13 @@ def test_production_refuses_to_start_on_the_default_secret_key(tmp_path):
 
 def test_check_deploy_is_clean_in_production(tmp_path):
     result = masthead(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="x7#Lq9!vR2@pZ5$kW8^nB3&mT6*hJ1(dF4)gY0_sC-eU+aO=iX", MASTHEAD_VAR_DIR=str(tmp_path),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x7#Lq9!vR2@pZ5$kW8^nB3&mT6*hJ1(dF4)gY0_sC-eU+aO=iX",
+        MASTHEAD_VAR_DIR=str(tmp_path),
         MASTHEAD_BASE_URL="https://news.example.org",
     )
     assert result.returncode == 0, result.stderr
@@ -35,15 +50,25 @@ def test_check_deploy_is_clean_in_production(tmp_path):
 
 def test_time_zone_and_base_url_come_from_the_environment(tmp_path):
     result = masthead(
-        "shell", "-c", "from django.conf import settings; print(settings.TIME_ZONE, settings.WAGTAILADMIN_BASE_URL, "
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TIME_ZONE, settings.WAGTAILADMIN_BASE_URL, "
         "settings.ALLOWED_HOSTS[0], settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'])",
-        DEBUG="1", MASTHEAD_TIME_ZONE="America/New_York", MASTHEAD_BASE_URL="https://paper.example.org/",
-        MASTHEAD_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/3",
+        DEBUG="1",
+        MASTHEAD_TIME_ZONE="America/New_York",
+        MASTHEAD_BASE_URL="https://paper.example.org/",
+        MASTHEAD_VAR_DIR=str(tmp_path),
+        REDIS_URL="redis://127.0.0.1:6379/3",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1].split() == ["America/New_York", "https://paper.example.org", "paper.example.org",
-                                     "django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache"]
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "America/New_York",
+        "https://paper.example.org",
+        "paper.example.org",
+        "django.db.backends.postgresql",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
 
 
 def test_email_url_smtp_with_tls():

@@ -15,7 +15,9 @@ class Author(index.Indexed, models.Model):
     )
     team_order = models.PositiveSmallIntegerField(default=100, help_text="Lower comes first within a role.")
     bio = models.TextField(blank=True)
-    photo = models.ForeignKey("newsroom.NewsroomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    photo = models.ForeignKey(
+        "newsroom.NewsroomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     x_url = models.URLField("X (Twitter)", blank=True)
@@ -29,8 +31,13 @@ class Author(index.Indexed, models.Model):
         FieldPanel("bio"),
         FieldPanel("photo"),
         MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("website"), FieldPanel("x_url"), FieldPanel("bluesky_url"),
-             FieldPanel("linkedin_url")],
+            [
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("x_url"),
+                FieldPanel("bluesky_url"),
+                FieldPanel("linkedin_url"),
+            ],
             "Links",
         ),
     ]
@@ -47,6 +54,10 @@ class Author(index.Indexed, models.Model):
 
     @property
     def social_links(self) -> list[tuple[str, str]]:
-        links = [("Website", self.website), ("X", self.x_url), ("Bluesky", self.bluesky_url),
-                 ("LinkedIn", self.linkedin_url)]
+        links = [
+            ("Website", self.website),
+            ("X", self.x_url),
+            ("Bluesky", self.bluesky_url),
+            ("LinkedIn", self.linkedin_url),
+        ]
         return [(label, url) for label, url in links if url]

@@ -9,13 +9,18 @@ from wagtail.models import Orderable, Page
 
 class HomePage(Page):
     lead_story = models.ForeignKey(
-        "newsroom.ArticlePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "newsroom.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Leave empty to lead with the newest article.",
     )
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("lead_story"), InlinePanel("top_stories", label="Top story", max_num=6)],
-                        "Top of the page"),
+        MultiFieldPanel(
+            [FieldPanel("lead_story"), InlinePanel("top_stories", label="Top story", max_num=6)], "Top of the page"
+        ),
         InlinePanel("editors_picks", label="Editors' Pick", max_num=10),
         InlinePanel("section_blocks", label="Section block"),
     ]

@@ -1,7 +1,8 @@
 """The newsroom's image model: every photo carries a caption and a credit."""
 
 from django.db import models
-from wagtail.images.models import AbstractImage, AbstractRendition, Image as WagtailImage
+from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.images.models import Image as WagtailImage
 
 
 class NewsroomImage(AbstractImage):

@@ -97,8 +97,12 @@ class JobPostingPage(Page):
     location = models.CharField(max_length=120, blank=True)
     employment_type = models.CharField(
         max_length=20,
-        choices=[("full-time", "Full-time"), ("part-time", "Part-time"), ("freelance", "Freelance"),
-                 ("internship", "Internship")],
+        choices=[
+            ("full-time", "Full-time"),
+            ("part-time", "Part-time"),
+            ("freelance", "Freelance"),
+            ("internship", "Internship"),
+        ],
         default="full-time",
     )
     closes_on = models.DateField(null=True, blank=True)
@@ -124,7 +128,7 @@ class OpinionFormField(AbstractFormField):
 
 
 class OpinionFormPage(AbstractEmailForm):
-    """"Submit an Opinion": stored in the admin and emailed to the editors."""
+    """ "Submit an Opinion": stored in the admin and emailed to the editors."""
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     thank_you_text = RichTextField(blank=True, features=RICH_TEXT_FEATURES)

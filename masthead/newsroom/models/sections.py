@@ -22,7 +22,5 @@ class SectionPage(FlatURLMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["subsections"] = selectors.subsections(section=self)
-        context["articles"] = selectors.paginate(
-            selectors.section_articles(section=self), request=request, per_page=20
-        )
+        context["articles"] = selectors.paginate(selectors.section_articles(section=self), request=request, per_page=20)
         return context

@@ -29,8 +29,14 @@ class NewsroomSettings(BaseSiteSetting):
     panels = [
         FieldPanel("tagline"),
         MultiFieldPanel(
-            [FieldPanel("promo_text"), FieldPanel("promo_subtitle"), FieldPanel("promo_url"),
-             FieldPanel("promo_button"), FieldPanel("promo_starts_at"), FieldPanel("promo_ends_at")],
+            [
+                FieldPanel("promo_text"),
+                FieldPanel("promo_subtitle"),
+                FieldPanel("promo_url"),
+                FieldPanel("promo_button"),
+                FieldPanel("promo_starts_at"),
+                FieldPanel("promo_ends_at"),
+            ],
             "Promo bar",
         ),
         FieldPanel("primary_menu"),

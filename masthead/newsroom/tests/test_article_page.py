@@ -39,8 +39,13 @@ class ArticlePageTests(TestCase):
         cls.first_author = AuthorFactory(name="Tetiana Writer", slug="tetiana-writer", role="Reporter")
         cls.second_author = AuthorFactory(name="Bohdan Second", slug="bohdan-second", role="Editor")
         cls.image = ImageFactory(title="Rally", caption="Relatives hold banners at a rally.", credit="Jane Doe/Agency")
-        cls.related = published_article(title="Refinery halts work after strike", slug="refinery", section=cls.war,
-                                        hours_ago=30, authors=[cls.second_author])
+        cls.related = published_article(
+            title="Refinery halts work after strike",
+            slug="refinery",
+            section=cls.war,
+            hours_ago=30,
+            authors=[cls.second_author],
+        )
         body = paragraphs(" ".join(["word"] * (WORDS - 20)))
         body += [
             ("heading", {"text": "Ten words of heading text are counted as read words", "level": "h2"}),
@@ -63,9 +68,12 @@ class ArticlePageTests(TestCase):
         cls.article.save_revision().publish()
         correction(cls.article, days_ago=3, text="Older fix of a name.")
         correction(cls.article, days_ago=1, text="Newer fix of a date.")
-        cls.same_section = published_article(title="Another analysis", slug="another", section=cls.analysis, hours_ago=5)
-        cls.other_section = published_article(title="A national story", slug="national-story", section=cls.national,
-                                              hours_ago=4)
+        cls.same_section = published_article(
+            title="Another analysis", slug="another", section=cls.analysis, hours_ago=5
+        )
+        cls.other_section = published_article(
+            title="A national story", slug="national-story", section=cls.national, hours_ago=4
+        )
         cls.feed_item = published_article(title="Short news item", slug="short-news", news_feed=True, hours_ago=3)
         cls.pick = published_article(title="A pick of the editors", slug="picked", hours_ago=40)
         HomeEditorsPick.objects.create(home=cls.home, article=cls.pick, sort_order=0)
@@ -73,8 +81,12 @@ class ArticlePageTests(TestCase):
         newsroom_settings.promo_text = "Curated documentary"
         newsroom_settings.promo_url = "https://example.org/doc"
         newsroom_settings.promo_button = "Watch now"
-        newsroom_settings.footer_menu = [("group", {"label": "More", "links": [
-            {"label": "About us", "page": None, "url": "https://example.org/about"}]})]
+        newsroom_settings.footer_menu = [
+            (
+                "group",
+                {"label": "More", "links": [{"label": "About us", "page": None, "url": "https://example.org/about"}]},
+            )
+        ]
         newsroom_settings.save()
 
     def get_soup(self, client=None):
@@ -158,7 +170,9 @@ class ArticlePageTests(TestCase):
 
     def test_author_boxes(self):
         _, soup = self.get_soup()
-        names = [box.find(class_="author-box__name").get_text(" ", strip=True) for box in soup.find_all(class_="author-box")]
+        names = [
+            box.find(class_="author-box__name").get_text(" ", strip=True) for box in soup.find_all(class_="author-box")
+        ]
         self.assertEqual(names, ["Author: Tetiana Writer", "Author: Bohdan Second"])
 
     def test_rails_more_from_section_news_feed_editors_picks(self):
@@ -167,7 +181,9 @@ class ArticlePageTests(TestCase):
         self.assertEqual(more, ["Another analysis"])
         feed = [a.get_text() for a in soup.find(id="rail-news-feed").find_parent("section").select(".card__headline a")]
         self.assertEqual(feed, ["Short news item"])
-        picks = [a.get_text() for a in soup.find(id="rail-editors-picks").find_parent("section").select(".card__headline a")]
+        picks = [
+            a.get_text() for a in soup.find(id="rail-editors-picks").find_parent("section").select(".card__headline a")
+        ]
         self.assertEqual(picks, ["A pick of the editors"])
 
     def test_footer_menu(self):
@@ -205,8 +221,15 @@ class ArticlePageTests(TestCase):
 
     def add_stories(self, count, start):
         for n in range(start, start + count):
-            published_article(title=f"Extra {n}", slug=f"extra-{n}", section=self.analysis, news_feed=True,
-                              featured_image=ImageFactory(), authors=[AuthorFactory()], hours_ago=6 + n)
+            published_article(
+                title=f"Extra {n}",
+                slug=f"extra-{n}",
+                section=self.analysis,
+                news_feed=True,
+                featured_image=ImageFactory(),
+                authors=[AuthorFactory()],
+                hours_ago=6 + n,
+            )
 
     def test_queries_do_not_grow_with_more_stories(self):
         self.add_stories(2, start=0)

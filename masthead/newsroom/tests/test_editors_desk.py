@@ -36,8 +36,11 @@ def test_permission_matrix(home, people):
     }
     for who, rights in expected.items():
         permissions = article.permissions_for_user(people[who])
-        actual = {"edit": permissions.can_edit(), "publish": permissions.can_publish(),
-                  "delete": permissions.can_delete()}
+        actual = {
+            "edit": permissions.can_edit(),
+            "publish": permissions.can_publish(),
+            "delete": permissions.can_delete(),
+        }
         assert actual == rights, who
 
 
@@ -123,8 +126,11 @@ def test_outsiders_cannot_preview_drafts_or_open_the_admin(client, home, people,
     if who:
         client.force_login(people[who])
     assert client.get("/secret-draft/").status_code == 404
-    for url in [reverse("wagtailadmin_pages:view_draft", args=[draft.pk]),
-                reverse("wagtailadmin_pages:edit", args=[draft.pk]), reverse("newsroom_new_article")]:
+    for url in [
+        reverse("wagtailadmin_pages:view_draft", args=[draft.pk]),
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]),
+        reverse("newsroom_new_article"),
+    ]:
         response = client.get(url)
         assert response.status_code in (302, 403), url
         assert b"Secret draft" not in response.content

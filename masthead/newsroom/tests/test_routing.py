@@ -16,8 +16,20 @@ from masthead.newsroom.tests.factories import (
 )
 
 HOSTILE = [
-    "abc", "-1", "0", "99999", "1.5", "1e309", "9" * 5000, "' OR 1=1 --", "<script>alert(1)</script>",
-    "%00", "\u202e\u0000", "１", "NaN", "[]",
+    "abc",
+    "-1",
+    "0",
+    "99999",
+    "1.5",
+    "1e309",
+    "9" * 5000,
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "%00",
+    "\u202e\u0000",
+    "１",
+    "NaN",
+    "[]",
 ]
 
 
@@ -30,8 +42,14 @@ class RoutingTests(TestCase):
         cls.analysis = SectionPageFactory(parent=cls.war, title="Analysis", slug="analysis")
         author = AuthorFactory(slug="writer")
         for n in range(25):
-            published_article(title=f"Item {n}", slug=f"item-{n}", section=cls.analysis, news_feed=True,
-                              hours_ago=50 - n, authors=[author])
+            published_article(
+                title=f"Item {n}",
+                slug=f"item-{n}",
+                section=cls.analysis,
+                news_feed=True,
+                hours_ago=50 - n,
+                authors=[author],
+            )
         published_article(title="Tagged", slug="tagged").tags.add("Kyiv")
 
     def test_bad_page_numbers_give_the_nearest_valid_page(self):
@@ -49,9 +67,21 @@ class RoutingTests(TestCase):
 
     def test_unknown_addresses_answer_404(self):
         for url in [
-            "/no-such-story/", "/war/no-such/", "/articles/", "/articles/2026/", "/item-1/extra/", "/tag/none/",
-            "/author/nobody/", "/tag/' OR 1=1 --/", "/author/%3Cscript%3E/", "/" + "a" * 3000 + "/", "/тест/",
-            "/tag/ключ/", "/%F0%9F%92%A5/", "/analysis/x/y/z/", "/item-1/?page=abc&x=%00",
+            "/no-such-story/",
+            "/war/no-such/",
+            "/articles/",
+            "/articles/2026/",
+            "/item-1/extra/",
+            "/tag/none/",
+            "/author/nobody/",
+            "/tag/' OR 1=1 --/",
+            "/author/%3Cscript%3E/",
+            "/" + "a" * 3000 + "/",
+            "/тест/",
+            "/tag/ключ/",
+            "/%F0%9F%92%A5/",
+            "/analysis/x/y/z/",
+            "/item-1/?page=abc&x=%00",
         ]:
             with self.subTest(url=url[:40]):
                 response = self.client.get(url)

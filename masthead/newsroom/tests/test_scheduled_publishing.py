@@ -28,11 +28,20 @@ def database_url() -> str:
 
 
 def run_worker(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "masthead.settings",
-           "SECRET_KEY": "worker-test", "MASTHEAD_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "masthead.settings",
+        "SECRET_KEY": "worker-test",
+        "MASTHEAD_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     return subprocess.run(
         [sys.executable, "-m", "masthead.cli", "worker", "--batch", "--no-startup-delay", *args],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

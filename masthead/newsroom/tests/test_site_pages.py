@@ -1,4 +1,4 @@
-"""The pages around the articles: home, sections, the News Feed, tags, authors, team, jobs, standard pages, the opinion form."""
+"""The pages around the articles: home, sections, News Feed, tags, authors, team, jobs, standard pages, opinions."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -51,10 +51,17 @@ class SitePagesTests(TestCase):
         cls.articles = []
         for n in range(25):
             section = [cls.war, cls.analysis, cls.national][n % 3]
-            cls.articles.append(published_article(
-                title=f"Story {n:02d}", slug=f"story-{n:02d}", section=section, news_feed=n % 2 == 0,
-                featured_image=image, authors=[cls.reporter if n % 4 else cls.chief], hours_ago=100 - n,
-            ))
+            cls.articles.append(
+                published_article(
+                    title=f"Story {n:02d}",
+                    slug=f"story-{n:02d}",
+                    section=section,
+                    news_feed=n % 2 == 0,
+                    featured_image=image,
+                    authors=[cls.reporter if n % 4 else cls.chief],
+                    hours_ago=100 - n,
+                )
+            )
         cls.articles[3].tags.add("Prisoners of war")
         cls.articles[3].save_revision().publish()
 
@@ -130,8 +137,9 @@ class SitePagesTests(TestCase):
     def test_author_page_lists_their_articles(self):
         soup = soup_of(self.client.get("/author/ed-chief/"))
         self.assertEqual(soup.find("h1").get_text(), "Ed Chief")
-        self.assertEqual(headlines(soup), ["Story 24", "Story 20", "Story 16", "Story 12", "Story 08", "Story 04",
-                                           "Story 00"])
+        self.assertEqual(
+            headlines(soup), ["Story 24", "Story 20", "Story 16", "Story 12", "Story 08", "Story 04", "Story 00"]
+        )
 
     def test_team_page_lists_staff_by_role(self):
         self.home.add_child(instance=TeamPage(title="Team", slug="team"))
@@ -149,8 +157,15 @@ class SitePagesTests(TestCase):
 
     def test_jobs(self):
         jobs = self.home.add_child(instance=JobIndexPage(title="Jobs", slug="jobs"))
-        jobs.add_child(instance=JobPostingPage(title="Night editor", location="Kyiv", summary="Edit at night.",
-                                               closes_on=timezone.localdate(), apply_email="jobs@example.org"))
+        jobs.add_child(
+            instance=JobPostingPage(
+                title="Night editor",
+                location="Kyiv",
+                summary="Edit at night.",
+                closes_on=timezone.localdate(),
+                apply_email="jobs@example.org",
+            )
+        )
         soup = soup_of(self.client.get("/jobs/"))
         self.assertEqual(soup.select_one(".jobs h2 a").get_text(), "Night editor")
         posting = soup_of(self.client.get("/jobs/night-editor/"))
@@ -159,12 +174,19 @@ class SitePagesTests(TestCase):
 
 @pytest.fixture
 def opinion_form(home):
-    form = home.add_child(instance=OpinionFormPage(
-        title="Submit an Opinion", slug="submit-an-opinion", to_address="editors@example.org",
-        from_address="site@example.org", subject="New opinion", thank_you_text="<p>Thanks, we read everything.</p>",
-    ))
-    for order, (label, kind, required) in enumerate([("Your name", "singleline", True), ("Email", "email", True),
-                                                     ("Your piece", "multiline", True)]):
+    form = home.add_child(
+        instance=OpinionFormPage(
+            title="Submit an Opinion",
+            slug="submit-an-opinion",
+            to_address="editors@example.org",
+            from_address="site@example.org",
+            subject="New opinion",
+            thank_you_text="<p>Thanks, we read everything.</p>",
+        )
+    )
+    for order, (label, kind, required) in enumerate(
+        [("Your name", "singleline", True), ("Email", "email", True), ("Your piece", "multiline", True)]
+    ):
         OpinionFormField.objects.create(page=form, label=label, field_type=kind, required=required, sort_order=order)
     return form
 
@@ -173,8 +195,10 @@ def test_opinion_form_stores_and_emails_the_editors(client, opinion_form, smtp_s
     page = soup_of(client.get("/submit-an-opinion/"))
     labels = {label["for"] for label in page.select("form label")}
     assert labels == {field["id"] for field in page.select("form input:not([type=hidden]), form textarea")}
-    response = client.post("/submit-an-opinion/", {"your_name": "Оксана", "email": "oksana@example.org",
-                                                   "your_piece": "Local news matters. <script>x</script>"})
+    response = client.post(
+        "/submit-an-opinion/",
+        {"your_name": "Оксана", "email": "oksana@example.org", "your_piece": "Local news matters. <script>x</script>"},
+    )
     assert response.status_code == 200
     assert "Thanks, we read everything." in response.content.decode()
     submission = opinion_form.get_submission_class().objects.get(page=opinion_form)
