@@ -15,8 +15,9 @@ $(VENV)/.installed: requirements/base.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: requirements/test.lock $(VENV)/.installed
+$(VENV)/.installed-test: requirements/test.lock package-lock.json $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements/test.lock
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 install: $(VENV)/.installed

@@ -68,9 +68,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's Chromium driven by Playwright (Playwright's own browser download is not reachable here)."""
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not reachable here).
+
+    One per test: while Playwright's sync API is open, Django's per-context connection state differs, and
+    a transactional test's serialized rollback would not find the data to restore.
+    """
     import os
     import shutil
 
