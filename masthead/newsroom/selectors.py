@@ -72,9 +72,13 @@ def flat_page_for_slug(*, slug: str) -> Page | None:
 
 def with_card_data(articles: QuerySet) -> QuerySet:
     """What a story card shows: authors, section, featured image with its renditions."""
-    return articles.select_related("section").prefetch_related(
-        Prefetch("authors", queryset=ArticleAuthor.objects.select_related("author")),
-        Prefetch("featured_image", queryset=NewsroomImage.objects.prefetch_renditions(*CARD_RENDITIONS)),
+    return (
+        articles.defer_streamfields()
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("authors", queryset=ArticleAuthor.objects.select_related("author")),
+            Prefetch("featured_image", queryset=NewsroomImage.objects.prefetch_renditions(*CARD_RENDITIONS)),
+        )
     )
 
 
@@ -82,17 +86,16 @@ def published_articles() -> QuerySet:
     return ArticlePage.objects.live().order_by("-first_published_at", "-pk")
 
 
-def latest_articles(*, limit: int, exclude: Iterable[int] = ()) -> list[ArticlePage]:
-    return list(with_card_data(published_articles().exclude(pk__in=list(exclude)))[:limit])
-
-
 def news_feed_articles() -> QuerySet:
     return with_card_data(published_articles().filter(news_feed=True))
 
 
 def section_articles(*, section: SectionPage) -> QuerySet:
-    sections = SectionPage.objects.descendant_of(section, inclusive=True).values("pk")
-    return with_card_data(published_articles().filter(section__in=sections))
+    return with_card_data(_in_section(published_articles(), section))
+
+
+def _in_section(articles: QuerySet, section: SectionPage) -> QuerySet:
+    return articles.filter(section__in=SectionPage.objects.descendant_of(section, inclusive=True).values("pk"))
 
 
 def subsections(*, section: SectionPage) -> QuerySet:
@@ -107,16 +110,50 @@ def author_articles(*, author: Author) -> QuerySet:
     return with_card_data(published_articles().filter(authors__author=author))
 
 
-def more_from_section(*, article: ArticlePage, limit: int = 4) -> list[ArticlePage]:
+# Rails (short lists of story cards) are read as ids first, then loaded together by `cards()`: a page with
+# five rails costs five small id queries and one card load, instead of five card loads.
+
+
+def _ids(articles: QuerySet, limit: int) -> list[int]:
+    return list(articles.values_list("pk", flat=True)[:limit])
+
+
+def latest_ids(*, limit: int, exclude: Iterable[int] = ()) -> list[int]:
+    return _ids(published_articles().exclude(pk__in=list(exclude)), limit)
+
+
+def news_feed_ids(*, limit: int, exclude: Iterable[int] = ()) -> list[int]:
+    return _ids(published_articles().filter(news_feed=True).exclude(pk__in=list(exclude)), limit)
+
+
+def section_ids(*, section: SectionPage, limit: int) -> list[int]:
+    return _ids(_in_section(published_articles(), section), limit)
+
+
+def more_from_section_ids(*, article: ArticlePage, limit: int = 4) -> list[int]:
     if article.section_id is None:
-        return latest_articles(limit=limit, exclude=[article.pk])
-    articles = published_articles().filter(section_id=article.section_id).exclude(pk=article.pk)
-    return list(with_card_data(articles)[:limit])
+        return latest_ids(limit=limit, exclude=[article.pk])
+    return _ids(published_articles().filter(section_id=article.section_id).exclude(pk=article.pk), limit)
 
 
-def articles_most_popular(*, limit: int = 5, exclude: Iterable[int] = ()) -> list[ArticlePage]:
+def most_popular_ids(*, limit: int = 5, exclude: Iterable[int] = ()) -> list[int]:
     """Most read stories. Until page-view analytics land, the newest stories stand in."""
-    return latest_articles(limit=limit, exclude=exclude)
+    return latest_ids(limit=limit, exclude=exclude)
+
+
+def editors_pick_ids(*, home: HomePage | None, limit: int = 6) -> list[int]:
+    if home is None:
+        return []
+    picks = HomeEditorsPick.objects.filter(home=home, article__live=True).order_by("sort_order")
+    return list(picks.values_list("article_id", flat=True)[:limit])
+
+
+def cards(*id_lists: list[int]) -> list[list[ArticlePage]]:
+    """The live articles of each id list, in its order, loaded with their card data in one go."""
+    wanted = {pk for ids in id_lists for pk in ids}
+    found = with_card_data(ArticlePage.objects.live().filter(pk__in=wanted)) if wanted else []
+    by_id = {article.pk: article for article in found}
+    return [[by_id[pk] for pk in ids if pk in by_id] for ids in id_lists]
 
 
 def home_page_for_request(request) -> HomePage | None:
@@ -126,45 +163,40 @@ def home_page_for_request(request) -> HomePage | None:
     return HomePage.objects.filter(pk=site.root_page_id).first()
 
 
-def editors_picks(*, home: HomePage | None, limit: int = 6) -> list[ArticlePage]:
-    if home is None:
-        return []
-    picks = HomeEditorsPick.objects.filter(home=home, article__live=True).order_by("sort_order")
-    ids = list(picks.values_list("article_id", flat=True)[:limit])
-    by_id = {article.pk: article for article in with_card_data(ArticlePage.objects.filter(pk__in=ids))}
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
 def home_page_blocks(*, home: HomePage) -> dict:
     """Everything the front page shows; the latest stories fill whatever editors left empty."""
-    top_ids = list(
-        home.top_stories.filter(article__live=True).order_by("sort_order").values_list("article_id", flat=True)
+    top_count = 5  # the lead and four more
+    top_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
+    chosen_ids = list(dict.fromkeys(([home.lead_story_id] if home.lead_story_id else []) + top_ids))
+    latest = latest_ids(limit=top_count + len(chosen_ids))
+    blocks = [
+        (block.section, section_ids(section=block.section, limit=4))
+        for block in home.section_blocks.select_related("section").order_by("sort_order")
+        if block.section.live
+    ]
+    feed, picks, popular = news_feed_ids(limit=8), editors_pick_ids(home=home), most_popular_ids(limit=10)
+    chosen, fill, feed, picks, popular, *sections = cards(
+        chosen_ids, latest, feed, picks, popular, *[ids for _, ids in blocks]
     )
-    lead_id = home.lead_story_id if home.lead_story_id and home.lead_story.live else None
-    chosen_ids = ([lead_id] if lead_id else []) + [pk for pk in top_ids if pk != lead_id]
-    chosen = {a.pk: a for a in with_card_data(ArticlePage.objects.filter(pk__in=chosen_ids))}
-    stories = [chosen[pk] for pk in chosen_ids if pk in chosen]
-    if len(stories) < 5:
-        stories += latest_articles(limit=5 - len(stories), exclude=[a.pk for a in stories])
-    lead, top = (stories[0], stories[1:]) if stories else (None, [])
-    shown = [a.pk for a in stories]
-
-    section_blocks = []
-    for block in home.section_blocks.select_related("section").order_by("sort_order"):
-        if block.section.live:
-            section_blocks.append((block.section, list(section_articles(section=block.section)[:4])))
+    stories = chosen[:top_count]
+    stories += [a for a in fill if a not in stories][: top_count - len(stories)]
     return {
-        "lead": lead,
-        "top_stories": top,
-        "news_feed": list(news_feed_articles()[:8]),
-        "section_blocks": section_blocks,
-        "editors_picks": editors_picks(home=home),
-        "most_popular": articles_most_popular(limit=5, exclude=shown),
+        "lead": stories[0] if stories else None,
+        "top_stories": stories[1:],
+        "news_feed": feed,
+        "section_blocks": [(section, articles) for (section, _), articles in zip(blocks, sections, strict=True)],
+        "editors_picks": picks,
+        "most_popular": [a for a in popular if a not in stories][:5],
     }
 
 
 def article_page_blocks(*, article: ArticlePage, request) -> dict:
     """The article's bylines, tags, corrections and the rails around it."""
+    more, feed, picks = cards(
+        more_from_section_ids(article=article),
+        news_feed_ids(limit=6, exclude=[article.pk]),
+        editors_pick_ids(home=home_page_for_request(request)),
+    )
     return {
         "bylines": [
             byline.author
@@ -174,9 +206,9 @@ def article_page_blocks(*, article: ArticlePage, request) -> dict:
         ],
         "tag_list": list(article.tags.all()),
         "corrections": list(article.corrections.all()),
-        "more_stories": more_from_section(article=article),
-        "news_feed": list(news_feed_articles().exclude(pk=article.pk)[:6]),
-        "editors_picks": editors_picks(home=home_page_for_request(request)),
+        "more_stories": more,
+        "news_feed": feed,
+        "editors_picks": picks,
     }
 
 

@@ -217,7 +217,7 @@ class ArticlePageTests(TestCase):
         self.client.get("/families-pressured/")  # renditions are made on the first view
         with CaptureQueriesContext(connection) as queries:
             self.get_soup()
-        self.assertLessEqual(len(queries), 24, "\n".join(q["sql"][:150] for q in queries.captured_queries))
+        self.assertLessEqual(len(queries), 22, "\n".join(q["sql"][:150] for q in queries.captured_queries))
 
     def add_stories(self, count, start):
         for n in range(start, start + count):

@@ -28,15 +28,29 @@ def site(django_db_serialized_rollback, home, live_server):
     author = AuthorFactory(name="Anna Writer", slug="anna", photo=ImageFactory())
     image = ImageFactory(caption="Rescuers at work.", credit="Photographer/Agency")
     for n in range(21):
-        published_article(title=f"Headline number {n}", slug=f"story-{n}", section=war, news_feed=True,
-                          featured_image=image, authors=[author], hours_ago=48 - n)
-    article = published_article(title="The story under test", slug="story-under-test", section=war,
-                                featured_image=image, authors=[author], hours_ago=0.5)
+        published_article(
+            title=f"Headline number {n}",
+            slug=f"story-{n}",
+            section=war,
+            news_feed=True,
+            featured_image=image,
+            authors=[author],
+            hours_ago=48 - n,
+        )
+    article = published_article(
+        title="The story under test",
+        slug="story-under-test",
+        section=war,
+        featured_image=image,
+        authors=[author],
+        hours_ago=0.5,
+    )
     article.tags.add("Kyiv")
     correction(article, days_ago=0, text="A name was misspelled.")
     HomeEditorsPick.objects.create(home=home, article=article, sort_order=0)
-    form = home.add_child(instance=OpinionFormPage(title="Submit an Opinion", slug="opinion",
-                                                   to_address="ed@example.org"))
+    form = home.add_child(
+        instance=OpinionFormPage(title="Submit an Opinion", slug="opinion", to_address="ed@example.org")
+    )
     OpinionFormField.objects.create(page=form, label="Your name", field_type="singleline", required=True)
     OpinionFormField.objects.create(page=form, label="Your piece", field_type="multiline", required=True)
     settings = NewsroomSettings.for_site(site)
@@ -60,8 +74,17 @@ def page(browser):
 
 
 def test_public_pages_pass_an_accessibility_audit(site, page, axe_audit):
-    for path in ["/story-under-test/", "/", "/war/", "/news/", "/tag/kyiv/", "/author/anna/", "/team/", "/opinion/",
-                 "/no-such-page/"]:
+    for path in [
+        "/story-under-test/",
+        "/",
+        "/war/",
+        "/news/",
+        "/tag/kyiv/",
+        "/author/anna/",
+        "/team/",
+        "/opinion/",
+        "/no-such-page/",
+    ]:
         page.goto(site + path)
         violations = axe_audit(page)
         assert violations == [], f"{path}: {violations}"
