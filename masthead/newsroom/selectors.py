@@ -45,7 +45,7 @@ FIGURE_RENDITIONS = tuple(f"format-{fmt}|width-{w}" for fmt in ("webp", "jpeg") 
 PORTRAIT_RENDITIONS = ("fill-96x96|format-webp",)
 
 
-def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None, parent: Page | None = None) -> bool:
+def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None) -> bool:
     """Whether /<slug>/ already belongs to a section, an article or a top-level page."""
     if slug in RESERVED_SLUGS:
         return True

@@ -19,7 +19,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("lead_story"), InlinePanel("top_stories", label="Top story", max_num=6)], "Top of the page"
+            [FieldPanel("lead_story"), InlinePanel("top_stories", label="Top story", max_num=4)], "Top of the page"
         ),
         InlinePanel("editors_picks", label="Editors' Pick", max_num=10),
         InlinePanel("section_blocks", label="Section block"),

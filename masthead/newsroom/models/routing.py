@@ -22,5 +22,5 @@ class FlatURLMixin:
         super().clean()
         from masthead.newsroom.selectors import flat_slug_taken
 
-        if self.slug and flat_slug_taken(slug=self.slug, exclude_page_id=self.pk, parent=self.get_parent()):
+        if self.slug and flat_slug_taken(slug=self.slug, exclude_page_id=self.pk):
             raise ValidationError({"slug": f"The address /{self.slug}/ is already taken by another page."})

@@ -166,3 +166,33 @@ def test_home_is_the_site_root_and_the_structure_is_idempotent(home):
     again = site_structure_ensure(site_name="Test Newsroom")
     assert again.pk == home.pk
     assert Page.objects.filter(depth=2).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Clashes with a section", "war"),
+        ("Reserved address", "tag"),
+        ("Bad slug", "no spaces allowed"),
+        ("", "empty-title"),
+        ("x" * 300, "too-long-title"),
+    ],
+)
+def test_admin_refuses_bad_articles_and_changes_nothing(client, home, people, title, slug):
+    from masthead.newsroom.tests.factories import SectionPageFactory
+
+    SectionPageFactory(parent=home, title="War", slug="war")
+    folder = archive_year_ensure(year=2026)
+    client.force_login(people["editor"])
+    url, data = article_form(client, folder, title=title, slug=slug, author=AuthorFactory())
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with its errors
+    assert "error" in response.content.decode().lower()
+    assert not ArticlePage.objects.exists()
+
+
+def test_markup_in_a_headline_is_shown_as_text(client, home):
+    published_article(title='<script>alert("x")</script> & “quotes”', slug="markup")
+    html = client.get("/markup/").content.decode()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; “quotes”" in html
