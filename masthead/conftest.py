@@ -77,13 +77,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     """Debian's Chromium driven by Playwright (Playwright's own browser download is not reachable here).
 
     One per test: while Playwright's sync API is open, Django's per-context connection state differs, and
     a transactional test's serialized rollback would not find the data to restore.
     """
-    import os
     import shutil
 
     if not shutil.which(CHROMIUM):
@@ -91,7 +90,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the Django test data is set up from it too.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -1,6 +1,5 @@
 """The `masthead` command: set-up on a fresh database, and the site served by granian and whitenoise."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -9,6 +8,8 @@ import urllib.error
 import urllib.request
 
 import pytest
+
+from masthead.tests.helpers import clean_environment, run_masthead
 
 
 def free_port() -> int:
@@ -21,29 +22,17 @@ def free_port() -> int:
 def fresh_site(tmp_path_factory):
     """`masthead setup` then `masthead demo --articles 3` on a new SQLite database in a new var/ folder."""
     var = tmp_path_factory.mktemp("var")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("MASTHEAD_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(DEBUG="0", SECRET_KEY="cli-test-secret-key-" + "x" * 40, MASTHEAD_VAR_DIR=str(var), MASTHEAD_HTTPS="0")
+    env = clean_environment(
+        DEBUG="0", SECRET_KEY="cli-test-secret-key-" + "x" * 40, MASTHEAD_VAR_DIR=str(var), MASTHEAD_HTTPS="0"
+    )
     for args in (["setup"], ["setup"], ["demo", "--articles", "3"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "masthead.cli", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = run_masthead(*args, env=env)
         assert result.returncode == 0, result.stderr
     return var, env, result.stdout
 
 
 def test_help_lists_the_commands():
-    result = subprocess.run(
-        [sys.executable, "-m", "masthead.cli", "--help"], capture_output=True, text=True, check=True
-    )
+    result = run_masthead("--help", env=clean_environment())
     for command in ("run", "setup", "serve", "worker", "demo"):
         assert f"masthead {command}" in result.stdout
 
@@ -57,14 +46,7 @@ def test_setup_is_repeatable_and_demo_shows_progress(fresh_site):
 
 def test_demo_refuses_to_load_twice(fresh_site):
     _, env, _ = fresh_site
-    result = subprocess.run(
-        [sys.executable, "-m", "masthead.cli", "demo", "--articles", "1"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_masthead("demo", "--articles", "1", env=env)
     assert result.returncode != 0
     assert "already has articles" in result.stderr
 
@@ -72,14 +54,7 @@ def test_demo_refuses_to_load_twice(fresh_site):
 @pytest.mark.parametrize("value", ["0", "-5", "abc", "100000"])
 def test_demo_rejects_bad_article_counts(fresh_site, value):
     _, env, _ = fresh_site
-    result = subprocess.run(
-        [sys.executable, "-m", "masthead.cli", "demo", "--articles", value],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_masthead("demo", "--articles", value, env=env)
     assert result.returncode != 0
     assert "articles" in result.stderr
 

@@ -1,30 +1,14 @@
 """Settings come from the environment; production refuses unsafe defaults and passes `check --deploy`."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from masthead.settings import email_settings
+from masthead.tests.helpers import clean_environment, run_masthead
 
 
-def masthead(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("MASTHEAD_")
-        and k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "masthead.cli", *args],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def masthead(*args: str, **env: str):
+    return run_masthead(*args, env=clean_environment(**env), timeout=120)
 
 
 def test_production_refuses_to_start_on_the_default_secret_key(tmp_path):
