@@ -68,7 +68,7 @@ if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY:
 BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 _base_host = urlsplit(BASE_URL).hostname or "127.0.0.1"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_base_host, "127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_base_host, "127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
 
 INSTALLED_APPS = [

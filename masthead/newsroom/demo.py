@@ -262,7 +262,8 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
     for n in range(articles):
         place = PLACES[n % len(PLACES)]
         story, section_slug, news = STORIES[n % len(STORIES)]
-        title = f"{place} {story}" if n < len(STORIES) else f"{place}: {story} (follow-up)"
+        # Place and story cycle with coprime periods (7, 22), so titles repeat only after 154 stories.
+        title = f"{place}: {story[0].upper()}{story[1:]}" + (f" (part {n // 154 + 1})" if n >= 154 else "")
         published = now - timedelta(hours=16 * (articles - n) + rng.randint(0, 10))
         year = timezone.localtime(published).year
         folder = folder_by_year.get(year) or folder_by_year.setdefault(year, services.archive_year_ensure(year=year))
@@ -270,7 +271,7 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
         article = ArticlePage(
             title=title,
             slug=slugify(title)[:80],
-            standfirst=f"Demo story: an invented account of how {place} {story.split(',')[0]}.",
+            standfirst=f"Demo story from {place}, invented to show the site: {story.split(',')[0]}.",
             section=sections[section_slug],
             featured_image=image,
             news_feed=news,
@@ -426,7 +427,10 @@ def _settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
             },
         ),
     ]
-    newsroom_settings = NewsroomSettings.for_site(home.get_site())
+    site = home.get_site()
+    site.site_name = "Masthead Demo Newsroom"
+    site.save()
+    newsroom_settings = NewsroomSettings.for_site(site)
     newsroom_settings.tagline = "Demo content: an invented newsroom for trying Masthead"
     newsroom_settings.promo_text = "Demo documentary"
     newsroom_settings.promo_subtitle = "A sample promo bar: editors set its text, link and dates."
