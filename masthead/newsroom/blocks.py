@@ -59,12 +59,12 @@ class AllowedEmbedBlock(EmbedBlock):
     """An embed from a provider the newsroom trusts (MASTHEAD_EMBED_PROVIDERS)."""
 
     def clean(self, value):
-        value = super().clean(value)
+        # Checked before Wagtail's own clean, which fetches the embed from the provider.
         if value and not embed_provider_allowed(value.url):
             raise ValidationError(
                 "Embeds from this site are not allowed. Allowed: " + ", ".join(settings.MASTHEAD_EMBED_PROVIDERS)
             )
-        return value
+        return super().clean(value)
 
 
 class FactBoxBlock(blocks.StructBlock):
