@@ -1,4 +1,4 @@
-"""The editors' desk: a "New article" entry that files the story in this year's archive folder."""
+"""The editors' desk: authors as snippets, and a "New article" entry that files the story in this year's folder."""
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect
@@ -6,8 +6,25 @@ from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from masthead.newsroom.models import Author
 from masthead.newsroom.services import archive_year_ensure
+
+
+class AuthorViewSet(SnippetViewSet):
+    model = Author
+    icon = "user"
+    menu_label = "Authors"
+    menu_order = 60
+    add_to_admin_menu = True
+    list_display = ["name", "role", "is_staff_member"]
+    list_filter = ["is_staff_member"]
+    search_fields = ["name"]
+
+
+register_snippet(AuthorViewSet)
 
 
 @permission_required("wagtailadmin.access_admin")

@@ -196,3 +196,15 @@ def test_markup_in_a_headline_is_shown_as_text(client, home):
     html = client.get("/markup/").content.decode()
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; “quotes”" in html
+
+
+def test_reporters_choose_authors_editors_manage_them(client, home, people):
+    author = AuthorFactory(name="Chosen One")
+    chooser = reverse("wagtailsnippetchoosers_newsroom_author:choose")
+    client.force_login(people["reporter"])
+    response = client.get(chooser)
+    assert response.status_code == 200
+    assert "Chosen One" in response.content.decode()
+    assert client.get(reverse("wagtailsnippets_newsroom_author:edit", args=[author.pk])).status_code in (302, 403)
+    client.force_login(people["editor"])
+    assert client.get(reverse("wagtailsnippets_newsroom_author:edit", args=[author.pk])).status_code == 200
