@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -73,7 +73,8 @@ class ArticlePage(FlatURLMixin, Page):
         "updated", null=True, blank=True, help_text="Set when the story changed in substance."
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TitleFieldPanel("title", heading="Headline", placeholder="Headline*"),
         FieldPanel("standfirst"),
         InlinePanel("authors", label="Authors", min_num=1),
         MultiFieldPanel([FieldPanel("section"), FieldPanel("tags"), FieldPanel("news_feed")], "Placement"),
