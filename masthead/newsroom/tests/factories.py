@@ -103,3 +103,10 @@ def published_article(*, hours_ago: float = 1, **kwargs) -> ArticlePage:
 
 def correction(article: ArticlePage, *, days_ago: int, text: str) -> Correction:
     return Correction.objects.create(article=article, date=timezone.localdate() - timedelta(days=days_ago), text=text)
+
+
+def front_sections(home) -> tuple[SectionPage, SectionPage]:
+    """The News Feed page and the War section with Analysis under it, which most page tests start from."""
+    NewsFeedPageFactory(parent=home)
+    war = SectionPageFactory(parent=home, title="War", slug="war")
+    return war, SectionPageFactory(parent=war, title="Analysis", slug="analysis")

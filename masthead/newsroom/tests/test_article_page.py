@@ -18,9 +18,9 @@ from masthead.newsroom.services import site_structure_ensure
 from masthead.newsroom.tests.factories import (
     AuthorFactory,
     ImageFactory,
-    NewsFeedPageFactory,
     SectionPageFactory,
     correction,
+    front_sections,
     paragraphs,
     published_article,
 )
@@ -32,9 +32,7 @@ class ArticlePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.home = site_structure_ensure(site_name="Test Newsroom", hostname="testserver")
-        NewsFeedPageFactory(parent=cls.home)
-        cls.war = SectionPageFactory(parent=cls.home, title="War", slug="war")
-        cls.analysis = SectionPageFactory(parent=cls.war, title="Analysis", slug="analysis")
+        cls.war, cls.analysis = front_sections(cls.home)
         cls.national = SectionPageFactory(parent=cls.home, title="National", slug="national")
         cls.first_author = AuthorFactory(name="Tetiana Writer", slug="tetiana-writer", role="Reporter")
         cls.second_author = AuthorFactory(name="Bohdan Second", slug="bohdan-second", role="Editor")

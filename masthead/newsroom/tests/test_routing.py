@@ -9,9 +9,8 @@ from masthead.newsroom.services import site_structure_ensure
 from masthead.newsroom.tests.factories import (
     ArticlePageFactory,
     AuthorFactory,
-    NewsFeedPageFactory,
-    SectionPageFactory,
     StandardPageFactory,
+    front_sections,
     published_article,
 )
 
@@ -37,9 +36,7 @@ class RoutingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.home = site_structure_ensure(site_name="Test Newsroom", hostname="testserver")
-        NewsFeedPageFactory(parent=cls.home)
-        cls.war = SectionPageFactory(parent=cls.home, title="War", slug="war")
-        cls.analysis = SectionPageFactory(parent=cls.war, title="Analysis", slug="analysis")
+        cls.war, cls.analysis = front_sections(cls.home)
         author = AuthorFactory(slug="writer")
         for n in range(25):
             published_article(

@@ -20,9 +20,9 @@ from masthead.newsroom.services import site_structure_ensure
 from masthead.newsroom.tests.factories import (
     AuthorFactory,
     ImageFactory,
-    NewsFeedPageFactory,
     SectionPageFactory,
     StandardPageFactory,
+    front_sections,
     published_article,
 )
 
@@ -40,9 +40,7 @@ class SitePagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.home = site_structure_ensure(site_name="Test Newsroom", hostname="testserver")
-        cls.feed_page = NewsFeedPageFactory(parent=cls.home, title="News Feed")
-        cls.war = SectionPageFactory(parent=cls.home, title="War", slug="war")
-        cls.analysis = SectionPageFactory(parent=cls.war, title="Analysis", slug="analysis")
+        cls.war, cls.analysis = front_sections(cls.home)
         cls.national = SectionPageFactory(parent=cls.home, title="National", slug="national")
         cls.reporter = AuthorFactory(name="Rita Reporter", slug="rita", role="Reporter", team_order=2)
         cls.chief = AuthorFactory(name="Ed Chief", slug="ed-chief", role="Editor-in-Chief", team_order=1)
