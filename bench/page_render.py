@@ -55,7 +55,7 @@ def main() -> None:
         "news feed": "/news/",
         "tag": "/tag/demo/",
     }
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")  # an allowed host of the default settings
     results = {}
     for name, url in pages.items():
         for _ in range(5):  # warm up: renditions, template caches

@@ -1,0 +1,22 @@
+"""The benchmarks still run and end with one JSON line (their figures live in docs/benchmarks.md)."""
+
+import json
+import subprocess
+import sys
+
+from masthead.tests.helpers import clean_environment
+
+
+def test_page_render_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.page_render", "--requests", "2"],
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures["pages"]) == {"reference: about", "article", "home", "section", "news feed", "tag"}
+    assert all(page["queries"] > 0 and page["p50_ms"] > 0 for page in figures["pages"].values())
