@@ -3,13 +3,17 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from masthead.tests.helpers import clean_environment
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def test_page_render_benchmark_runs():
     result = subprocess.run(
         [sys.executable, "-m", "bench.page_render", "--requests", "2"],
+        cwd=REPOSITORY,
         env=clean_environment(),
         capture_output=True,
         text=True,
