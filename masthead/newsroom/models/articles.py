@@ -121,7 +121,7 @@ class ArticlePage(FlatURLMixin, Page):
     def image_alt(self) -> str:
         if self.featured_image_alt:
             return self.featured_image_alt
-        return self.featured_image.caption or self.featured_image.title if self.featured_image else ""
+        return self.featured_image.default_alt if self.featured_image else ""
 
 
 def _block_text(block) -> str:

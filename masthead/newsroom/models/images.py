@@ -11,6 +11,11 @@ class NewsroomImage(AbstractImage):
 
     admin_form_fields = WagtailImage.admin_form_fields + ("caption", "credit")
 
+    @property
+    def default_alt(self) -> str:
+        """Alt text when the page gives none: the caption, else the title."""
+        return self.caption or self.title
+
     class Meta(AbstractImage.Meta):
         verbose_name = "image"
         verbose_name_plural = "images"

@@ -269,3 +269,16 @@ class ArticlePageTests(TestCase):
 
 def test_time_zone_defaults_to_kyiv():
     assert settings.TIME_ZONE == "Europe/Kyiv"
+
+
+def test_image_alt_falls_back_from_page_to_caption_to_title(home):
+    from masthead.newsroom.models import ArticlePage
+
+    assert ArticlePage(title="No image").image_alt == ""
+    image = ImageFactory(title="Title text", caption="")
+    article = ArticlePage(title="With image", featured_image=image)
+    assert article.image_alt == "Title text"
+    image.caption = "Caption text"
+    assert article.image_alt == "Caption text"
+    article.featured_image_alt = "Written alt"
+    assert article.image_alt == "Written alt"
