@@ -14,6 +14,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HOST = os.environ.get("MASTHEAD_HOST", "127.0.0.1")
@@ -53,11 +54,17 @@ def worker(args: list[str]) -> None:
     _django_setup()
     from django.core.management import call_command
 
-    from masthead.newsroom.services import scheduled_publishing_run
+    from masthead.newsroom.services import opinion_emails_resume, scheduled_publishing_run
 
-    # Catch up on whatever came due while no worker ran; later schedules arrive as deferred tasks.
+    # Catch up on what came due while no worker ran; later schedules arrive as deferred tasks.
     scheduled_publishing_run()
-    call_command("db_worker", "--no-reload", "--queue-name", "*", *args)
+    opinion_emails_resume()
+    print("Task worker started (quiet unless a task fails; `-v 2` shows every task).", flush=True)
+    call_command("task_worker", "--no-reload", "--queue-name", "*", *args)
+
+
+# The access log leaves out the client's address: Masthead keeps no readers' IP addresses.
+ACCESS_LOG_FORMAT = '[%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms'
 
 
 def serve_command(extra: list[str]) -> list[str]:
@@ -76,11 +83,23 @@ def serve_command(extra: list[str]) -> list[str]:
         os.environ.get("MASTHEAD_WEB_WORKERS", "1"),
         "--blocking-threads",
         os.environ.get("MASTHEAD_BLOCKING_THREADS", "1"),
+        # A worker that crashes is replaced, and one that grows past the limit is replaced after its requests.
+        "--respawn-failed-workers",
+        "--respawn-interval",
+        "0.5",
+        "--workers-max-rss",
+        os.environ.get("MASTHEAD_WEB_WORKER_MAX_MB", "512"),
+        "--workers-kill-timeout",
+        "5",
+        "--access-log",
+        "--access-log-fmt",
+        ACCESS_LOG_FORMAT,
         *extra,
     ]
 
 
 def serve(args: list[str]) -> None:
+    _django_setup()  # fail here, loudly, on bad settings, rather than in workers that respawn for ever
     os.execv(sys.executable, serve_command(args))  # noqa: S606 (our own interpreter, fixed arguments)
 
 
@@ -101,6 +120,36 @@ def _admin_sign_in() -> str:
     return f"Admin: http://{HOST}:{PORT}/admin/  user: admin  password: {shown}"
 
 
+def _die_with_parent() -> None:
+    """In a child, before exec: get SIGTERM if `masthead run` itself dies, so nothing is left holding the port."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def start_child(command: list[str]) -> subprocess.Popen:
+    """A child in its own process group: Ctrl-C reaches `masthead run` alone, which then stops every child."""
+    return subprocess.Popen(command, start_new_session=True, preexec_fn=_die_with_parent)  # noqa: S603, PLW1509
+
+
+def stop_children(processes: list[subprocess.Popen], *, grace: float = 4.0) -> None:
+    """SIGTERM each child's group; a second SIGTERM after `grace` (the worker then records its task as failed
+    instead of finishing it), then SIGKILL. Returns within about 2 × grace, always."""
+    for signum in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+        alive = [process for process in processes if process.poll() is None]
+        if not alive:
+            return
+        for process in alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signum)
+        deadline = time.monotonic() + (grace if signum == signal.SIGTERM else 5)
+        for process in alive:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.05, deadline - time.monotonic()))
+
+
 def run(args: list[str]) -> None:
     os.environ.setdefault("DEBUG", "1")  # a local trial; production runs `masthead serve` and `masthead worker`
     setup([])
@@ -112,38 +161,46 @@ def run(args: list[str]) -> None:
         call_command("load_demo")
     sign_in = _admin_sign_in()
     processes = [
-        subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"]),  # noqa: S603
-        subprocess.Popen(serve_command([])),  # noqa: S603
+        start_child([sys.executable, "-m", "masthead.cli", "worker"]),
+        start_child(serve_command([])),
     ]
     print(f"\nMasthead is serving http://{HOST}:{PORT}/\n{sign_in}\nStop with Ctrl-C.\n", flush=True)
 
-    def stop(*_):
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
+    def terminate(*_):
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGHUP, terminate)
     try:
         while all(process.poll() is None for process in processes):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                processes[0].wait(timeout=1)
+            time.sleep(0.5)
+        print("A process of the site stopped; stopping the rest.", file=sys.stderr, flush=True)
     except KeyboardInterrupt:
-        pass
+        print("\nStopping…", flush=True)
     finally:
-        stop()
-        for process in processes:
-            process.wait(timeout=20)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        stop_children(processes)
 
 
 COMMANDS = {"run": run, "setup": setup, "serve": serve, "worker": worker, "demo": demo}
 
 
+def development_defaults(command: str) -> None:
+    """Without SECRET_KEY or DEBUG in the environment, local commands (`setup`, `shell`, `migrate` …) use the
+    development settings. The production processes, `serve` and `worker`, refuse to start instead."""
+    if command in {"serve", "worker"} or "SECRET_KEY" in os.environ or "DEBUG" in os.environ:
+        return
+    os.environ["DEBUG"] = "1"
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    development_defaults(argv[0] if argv else "")
     if argv and argv[0] in COMMANDS:
         COMMANDS[argv[0]](argv[1:])
-    elif argv and argv[0] in {"-h", "--help", "help"}:
-        print(__doc__)
     else:
         django_main(["masthead", *argv])
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from masthead.newsroom.services import site_structure_ensure
+from masthead.tests.helpers import free_port
 
 
 @pytest.fixture
@@ -23,11 +24,54 @@ def make_user(db, django_user_model):
     return make
 
 
-class RecordingHandler:
-    """Keeps every message the SMTP server receives."""
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on a local port that keeps every message it accepts.
 
-    def __init__(self):
-        self.messages = []
+    `stall()` makes it hang after the greeting, as an overloaded server does, until `release()`;
+    `stop()` closes the port (connections are refused) and `start()` opens it again.
+    """
+
+    def __init__(self, port: int):
+        import threading
+
+        self.port = port
+        self.messages: list[dict] = []
+        self.stalled_sessions = 0
+        self._go = threading.Event()
+        self._go.set()
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def stall(self) -> None:
+        self._go.clear()
+
+    def release(self) -> None:
+        self._go.set()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        import asyncio
+
+        if not self._go.is_set():
+            self.stalled_sessions += 1
+            while not self._go.is_set():
+                await asyncio.sleep(0.05)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
@@ -45,22 +89,16 @@ class RecordingHandler:
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on a free local port; Django's SMTP backend sends to it."""
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    server = SMTPServer(free_port())
+    server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.release()
+    server.stop()
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -115,3 +153,13 @@ def axe_audit():
         ]
 
     return audit
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a test left an in-memory SQLite database's name behind as a file (see helpers.database_url)."""
+    from pathlib import Path
+
+    stray = sorted(Path(session.config.rootpath).glob("memorydb_*"))
+    if stray:
+        print(f"\nA test wrote stray SQLite files: {', '.join(map(str, stray))}")
+        session.exitstatus = 1

@@ -68,10 +68,14 @@ if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY:
 BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 _base_host = urlsplit(BASE_URL).hostname or "127.0.0.1"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_base_host, "127.0.0.1", "localhost"])
+# Production answers only to its public address; development also to the loopback names.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", list(dict.fromkeys([_base_host, "127.0.0.1", "localhost"] if DEBUG else [_base_host]))
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
 
 INSTALLED_APPS = [
+    "masthead.members",
     "masthead.newsroom",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -156,11 +160,17 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still RUNNING this long after a worker claimed it is taken to be orphaned (its worker died) and is run
+# again by the next worker; every task is written to be safe to run twice.
+MASTHEAD_TASK_LEASE_SECONDS = int(os.environ.get("MASTHEAD_TASK_LEASE_SECONDS", "900"))
 
 globals().update(email_settings(os.environ.get("EMAIL_URL", "console:")))
+# A stalled mail server must not hold a worker (or anything else) for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+AUTH_USER_MODEL = "members.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -198,7 +208,9 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MASTHEAD_BEHIND_PROXY", True) else None
+# X-Forwarded-Proto is trusted only when a proxy in front sets it (a client could forge it otherwise).
+BEHIND_PROXY = env_bool("MASTHEAD_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
@@ -224,6 +236,7 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Newsroom
+MASTHEAD_OPINION_MAX_CHARS = int(os.environ.get("MASTHEAD_OPINION_MAX_CHARS", "20000"))
 MASTHEAD_EDITORS_EMAIL = env_list("MASTHEAD_EDITORS_EMAIL", ["editors@localhost"])
 MASTHEAD_WORDS_PER_MINUTE = 220
 MASTHEAD_EMBED_PROVIDERS = env_list(

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "masthead-tests-only")
 os.environ.setdefault("MASTHEAD_HTTPS", "0")
+os.environ["MASTHEAD_TIME_ZONE"] = "Europe/Kyiv"  # the tests' expected times; a developer's zone must not leak in
 os.environ.setdefault("MASTHEAD_MEDIA_ROOT", tempfile.mkdtemp(prefix="masthead-test-media-"))
 
 from masthead.settings import *  # noqa: E402, F403

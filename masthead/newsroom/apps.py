@@ -8,6 +8,6 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from masthead.newsroom import signals
+        from masthead.newsroom import checks, signals  # noqa: F401 (checks register themselves)
 
         signals.connect()

@@ -5,69 +5,21 @@ from collections.abc import Iterable
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
-from wagtail.models import Page, Site
+from django.db.models import Prefetch, QuerySet
+from wagtail.models import Site
 
 from masthead.newsroom.models import (
     ArticleAuthor,
     ArticlePage,
+    ArticleYearPage,
     Author,
     HomeEditorsPick,
     HomePage,
     NewsroomImage,
     SectionPage,
 )
-
-# Addresses the site's own URLs or Wagtail use; no page may take them.
-RESERVED_SLUGS = frozenset(
-    {
-        "admin",
-        "author",
-        "tag",
-        "static",
-        "media",
-        "documents",
-        "search",
-        "feeds",
-        "api",
-        "accounts",
-        "django-admin",
-        "sitemap.xml",
-        "robots.txt",
-        "favicon.ico",
-    }
-)
-
-# Renditions the templates ask for; prefetched so a listing costs no query per image.
-# The order inside a spec is the template's: `{% picture img format-{webp,jpeg} fill-{…} %}`.
-CARD_RENDITIONS = tuple(f"format-{fmt}|fill-{size}" for fmt in ("webp", "jpeg") for size in ("400x250", "800x500"))
-FIGURE_RENDITIONS = tuple(f"format-{fmt}|width-{w}" for fmt in ("webp", "jpeg") for w in (480, 800, 1200, 1600))
-PORTRAIT_RENDITIONS = ("fill-96x96|format-webp",)
-
-
-def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None) -> bool:
-    """Whether /<slug>/ already belongs to a section, an article or a top-level page."""
-    if slug in RESERVED_SLUGS:
-        return True
-    home_depth = 3  # the root is depth 1, a site's home page depth 2, its children depth 3
-    same = Page.objects.filter(slug=slug).filter(Q(depth=home_depth) | Page.objects.type_q(ArticlePage, SectionPage))
-    if exclude_page_id:
-        same = same.exclude(pk=exclude_page_id)
-    return same.exists()
-
-
-def flat_page_for_slug(*, slug: str) -> Page | None:
-    """The live article, or else the live section, answering at /<slug>/."""
-    article = (
-        ArticlePage.objects.live()
-        .filter(slug=slug)
-        .select_related("section")
-        .prefetch_related(Prefetch("featured_image", NewsroomImage.objects.prefetch_renditions(*FIGURE_RENDITIONS)))
-        .first()
-    )
-    if article is not None:
-        return article
-    return SectionPage.objects.live().filter(slug=slug).first()
+from masthead.newsroom.models.images import CARD_RENDITIONS, PORTRAIT_RENDITIONS
+from masthead.newsroom.models.routing import HOME_CHILD_DEPTH
 
 
 def with_card_data(articles: QuerySet) -> QuerySet:
@@ -156,6 +108,11 @@ def cards(*id_lists: list[int]) -> list[list[ArticlePage]]:
     return [[by_id[pk] for pk in ids if pk in by_id] for ids in id_lists]
 
 
+def year_folder(*, year: int) -> ArticleYearPage | None:
+    """The archive's folder for one year, if it has been started."""
+    return ArticleYearPage.objects.filter(slug=str(year), depth=HOME_CHILD_DEPTH + 1).first()
+
+
 def home_page_for_request(request) -> HomePage | None:
     site = Site.find_for_request(request)
     if site is None:
@@ -163,7 +120,7 @@ def home_page_for_request(request) -> HomePage | None:
     return HomePage.objects.filter(pk=site.root_page_id).first()
 
 
-def home_page_blocks(*, home: HomePage) -> dict:
+def home_page_context(*, home: HomePage) -> dict:
     """Everything the front page shows; the latest stories fill whatever editors left empty."""
     top_count = 5  # the lead and four more
     top_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
@@ -190,7 +147,7 @@ def home_page_blocks(*, home: HomePage) -> dict:
     }
 
 
-def article_page_blocks(*, article: ArticlePage, request) -> dict:
+def article_page_context(*, article: ArticlePage, request) -> dict:
     """The article's bylines, tags, corrections and the rails around it."""
     more, feed, picks = cards(
         more_from_section_ids(article=article),

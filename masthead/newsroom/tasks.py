@@ -9,3 +9,11 @@ def publish_scheduled_task():
     from masthead.newsroom import services
 
     services.scheduled_publishing_run()
+
+
+@task()
+def opinion_email_task(submission_id: int):
+    """Email one opinion submission to the editors; a rerun after success sends nothing."""
+    from masthead.newsroom import services
+
+    return services.opinion_email_send(submission_id=submission_id)

@@ -2,14 +2,17 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from masthead.newsroom.models import Author
+from masthead.newsroom.selectors import year_folder
 from masthead.newsroom.services import archive_year_ensure
 
 
@@ -27,9 +30,18 @@ class AuthorViewSet(SnippetViewSet):
 register_snippet(AuthorViewSet)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("wagtailadmin.access_admin")
 def new_article(request):
-    folder = archive_year_ensure(year=timezone.localdate().year)
+    """The add form in this year's folder. A GET only looks; the first article of a year starts its folder by POST."""
+    year = timezone.localdate().year
+    if request.method == "POST":
+        folder = archive_year_ensure(year=year)
+    else:
+        folder = year_folder(year=year)
+        if folder is None:
+            context = {"year": year, "page_title": "New article", "header_icon": "doc-full-inverse"}
+            return TemplateResponse(request, "newsroom/admin/new_article.html", context)
     return redirect("wagtailadmin_pages:add", "newsroom", "articlepage", folder.pk)
 
 

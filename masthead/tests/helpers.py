@@ -1,11 +1,18 @@
 """Running the `masthead` command in a child process, as a user would."""
 
 import os
+import socket
 import subprocess
 import sys
 
 # Variables the test process sets for itself that must not leak into a child's settings.
 TEST_ONLY = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
@@ -22,3 +29,53 @@ def run_masthead(*args: str, env: dict[str, str], timeout: int = 300) -> subproc
         timeout=timeout,
         check=False,
     )
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a child process (a task worker) to share it."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        name = str(db["NAME"])
+        # An in-memory test database cannot be shared, and its URI as a file name would leave a stray file.
+        if connection.creation.is_in_memory_db(name):
+            raise RuntimeError("A worker process needs a file-based SQLite test database (see test_settings).")
+        return f"sqlite:///{name}"
+    user = db["USER"] or "postgres"
+    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def worker_environment(**extra: str) -> dict[str, str]:
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "masthead.settings",
+        "SECRET_KEY": "worker-test",
+        "MASTHEAD_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra,
+    }
+
+
+def worker_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "masthead.cli", "worker", "--no-startup-delay", "--interval", "0.2", *args]
+
+
+def run_worker(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`masthead worker --batch`: run what is due, then exit."""
+    return subprocess.run(
+        worker_command("--batch", *args),
+        env=worker_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def start_worker(*args: str, log, **env: str) -> subprocess.Popen:
+    """`masthead worker` running until stopped, its output in the file `log`."""
+    with open(log, "ab") as output:
+        return subprocess.Popen(worker_command(*args), env=worker_environment(**env), stdout=output, stderr=output)

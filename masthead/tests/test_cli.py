@@ -1,6 +1,5 @@
 """The `masthead` command: set-up on a fresh database, and the site served by granian and whitenoise."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -9,13 +8,7 @@ import urllib.request
 
 import pytest
 
-from masthead.tests.helpers import clean_environment, run_masthead
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from masthead.tests.helpers import clean_environment, free_port, run_masthead
 
 
 @pytest.fixture(scope="module")

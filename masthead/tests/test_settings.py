@@ -17,19 +17,58 @@ def test_production_refuses_to_start_on_the_default_secret_key(tmp_path):
     assert "SECRET_KEY is not set" in result.stderr
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x7#Lq9!vR2@pZ5$kW8^nB3&mT6*hJ1(dF4)gY0_sC-eU+aO=iX",
+    "MASTHEAD_BASE_URL": "https://news.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:587?tls=1",
+}
+
+
 def test_check_deploy_is_clean_in_production(tmp_path):
-    result = masthead(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY="x7#Lq9!vR2@pZ5$kW8^nB3&mT6*hJ1(dF4)gY0_sC-eU+aO=iX",
-        MASTHEAD_VAR_DIR=str(tmp_path),
-        MASTHEAD_BASE_URL="https://news.example.org",
-    )
+    result = masthead("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, MASTHEAD_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_email_would_go_nowhere(tmp_path):
+    production = {**PRODUCTION, "EMAIL_URL": "console:"}
+    result = masthead("check", "--deploy", "--fail-level", "WARNING", **production, MASTHEAD_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "(masthead.W001) Email is not sent: the email backend prints email to the server's log" in result.stderr
+
+
+PRINT_SETTINGS = (
+    "from django.conf import settings; "
+    "print(settings.DEBUG, settings.ALLOWED_HOSTS, settings.SECURE_PROXY_SSL_HEADER, sep='|')"
+)
+
+
+def test_production_answers_to_its_own_host_and_trusts_no_forwarded_proto_by_default(tmp_path):
+    result = masthead("shell", "-c", PRINT_SETTINGS, **PRODUCTION, MASTHEAD_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False|['news.example.org']|None"
+
+    behind = masthead(
+        "shell", "-c", PRINT_SETTINGS, **PRODUCTION, MASTHEAD_BEHIND_PROXY="1", MASTHEAD_VAR_DIR=str(tmp_path)
+    )
+    assert behind.stdout.strip().splitlines()[-1] == "False|['news.example.org']|('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_local_commands_use_development_defaults_without_a_secret_key(tmp_path):
+    result = masthead("shell", "-c", PRINT_SETTINGS, MASTHEAD_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True|['127.0.0.1', 'localhost']|None"
+    setup = masthead("setup", MASTHEAD_VAR_DIR=str(tmp_path))
+    assert setup.returncode == 0, setup.stderr
+    assert (tmp_path / "masthead.sqlite3").exists()
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_production_processes_refuse_to_start_without_a_secret_key(tmp_path, command):
+    result = masthead(command, MASTHEAD_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_time_zone_and_base_url_come_from_the_environment(tmp_path):

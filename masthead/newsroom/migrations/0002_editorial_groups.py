@@ -21,8 +21,8 @@ MODEL = {
                 ("newsroom", "change_author"), ("newsroom", "change_newsroomsettings")],
     "Administrators": [("wagtailadmin", "access_admin"), ("newsroom", "view_author"), ("newsroom", "add_author"),
                        ("newsroom", "change_author"), ("newsroom", "delete_author"),
-                       ("newsroom", "change_newsroomsettings"), ("auth", "add_user"), ("auth", "change_user"),
-                       ("auth", "delete_user"), ("wagtailcore", "add_workflow"), ("wagtailcore", "change_workflow"),
+                       ("newsroom", "change_newsroomsettings"), ("members", "add_user"), ("members", "change_user"),
+                       ("members", "delete_user"), ("wagtailcore", "add_workflow"), ("wagtailcore", "change_workflow"),
                        ("wagtailcore", "add_task"), ("wagtailcore", "change_task")],
 }
 

@@ -17,6 +17,7 @@ from masthead.newsroom.models.pages import (
     NewsFeedPage,
     OpinionFormField,
     OpinionFormPage,
+    OpinionSubmission,
     StandardPage,
     TeamPage,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "NewsroomSettings",
     "OpinionFormField",
     "OpinionFormPage",
+    "OpinionSubmission",
     "SectionPage",
     "StandardPage",
     "TeamPage",

@@ -96,10 +96,10 @@ class ArticlePage(FlatURLMixin, Page):
         verbose_name = "article"
 
     def get_context(self, request, *args, **kwargs):
-        from masthead.newsroom.selectors import article_page_blocks
+        from masthead.newsroom.selectors import article_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(article_page_blocks(article=self, request=request))
+        context.update(article_page_context(article=self, request=request))
         return context
 
     @property

@@ -6,6 +6,8 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
+from masthead.newsroom.models.routing import flat_page_for_slug
+
 
 class HomePage(Page):
     lead_story = models.ForeignKey(
@@ -32,8 +34,6 @@ class HomePage(Page):
 
     def route(self, request, path_components):
         """Sections and articles answer at /<slug>/ (see routing.FlatURLMixin)."""
-        from masthead.newsroom.selectors import flat_page_for_slug
-
         if not path_components:
             return super().route(request, path_components)
         slug, rest = path_components[0], path_components[1:]
@@ -47,7 +47,7 @@ class HomePage(Page):
         from masthead.newsroom import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_page_blocks(home=self))
+        context.update(selectors.home_page_context(home=self))
         return context
 
 

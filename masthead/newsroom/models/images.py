@@ -4,6 +4,12 @@ from django.db import models
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.images.models import Image as WagtailImage
 
+# Renditions the templates ask for; prefetched so a listing costs no query per image.
+# The order inside a spec is the template's: `{% picture img format-{webp,jpeg} fill-{…} %}`.
+CARD_RENDITIONS = tuple(f"format-{fmt}|fill-{size}" for fmt in ("webp", "jpeg") for size in ("400x250", "800x500"))
+FIGURE_RENDITIONS = tuple(f"format-{fmt}|width-{w}" for fmt in ("webp", "jpeg") for w in (480, 800, 1200, 1600))
+PORTRAIT_RENDITIONS = ("fill-96x96|format-webp",)
+
 
 class NewsroomImage(AbstractImage):
     caption = models.TextField(blank=True, help_text="What the photo shows, as printed under it.")

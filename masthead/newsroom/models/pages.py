@@ -1,10 +1,12 @@
 """The other pages of the site: the News Feed, the Team, standard pages, jobs and the opinion form."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, AbstractFormSubmission
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -127,12 +129,62 @@ class OpinionFormField(AbstractFormField):
     page = ParentalKey("newsroom.OpinionFormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
+def no_line_breaks(value: str) -> None:
+    if "\n" in value or "\r" in value:
+        raise ValidationError("Please keep this to one line.", code="line_break")
+
+
+class OpinionFormBuilder(FormBuilder):
+    """Wagtail's form builder with limits a newsroom's inbox needs."""
+
+    def create_singleline_field(self, field, options):
+        options["validators"] = [no_line_breaks]
+        return super().create_singleline_field(field, options)
+
+    def create_multiline_field(self, field, options):
+        limit = settings.MASTHEAD_OPINION_MAX_CHARS
+        options["max_length"] = limit
+        options["error_messages"] = {
+            "max_length": f"Please keep this to {limit:,} characters or fewer (it has %(show_value)d)."
+        }
+        return super().create_multiline_field(field, options)
+
+
+class OpinionSubmission(AbstractFormSubmission):
+    """One submission of the opinion form, and whether its email has reached the editors.
+
+    The email goes out from a background task (`services.opinion_email_send`); `email_status` says where it is,
+    so editors see failures in the submissions list and a rerun of the task never sends it twice.
+    """
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", "waiting to be sent"
+        SENDING = "sending", "being sent"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed, will be retried"
+        GAVE_UP = "gave_up", "failed, not retried"
+
+    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+
+    class Meta(AbstractFormSubmission.Meta):
+        verbose_name = "opinion submission"
+        indexes = [models.Index(fields=["email_status"], name="opinion_email_status")]
+
+    def get_data(self):
+        return {**super().get_data(), "email_status": self.get_email_status_display()}
+
+
 class OpinionFormPage(AbstractEmailForm):
-    """ "Submit an Opinion": stored in the admin and emailed to the editors."""
+    """ "Submit an Opinion": stored at once, then emailed to the editors by a background task."""
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     thank_you_text = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
+    form_builder = OpinionFormBuilder
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),
         FieldPanel("intro"),
@@ -141,6 +193,7 @@ class OpinionFormPage(AbstractEmailForm):
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]), FieldPanel("subject")],
             "Email to the editors",
+            help_text="With no “to” address, submissions go to the newsroom's editors (MASTHEAD_EDITORS_EMAIL).",
         ),
     ]
     parent_page_types = ["newsroom.HomePage"]
@@ -149,5 +202,19 @@ class OpinionFormPage(AbstractEmailForm):
     class Meta:
         verbose_name = "opinion form"
 
-    def get_to_address(self):
-        return self.to_address or ",".join(settings.MASTHEAD_EDITORS_EMAIL)
+    def get_submission_class(self):
+        return OpinionSubmission
+
+    def get_data_fields(self):
+        return [*super().get_data_fields(), ("email_status", "Email to the editors")]
+
+    def recipients(self) -> list[str]:
+        """The page's "to" addresses, or the newsroom's editors when the page names none."""
+        addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
+        return addresses or list(settings.MASTHEAD_EDITORS_EMAIL)
+
+    def process_form_submission(self, form):
+        """Store the submission and queue its email; never send inside the reader's request."""
+        from masthead.newsroom import services
+
+        return services.opinion_submission_store(page=self, form=form)

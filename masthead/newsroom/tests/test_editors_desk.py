@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
-from masthead.newsroom.models import ArticlePage
+from masthead.newsroom.models import ArticlePage, ArticleYearPage
 from masthead.newsroom.services import archive_year_ensure
 from masthead.newsroom.tests.factories import ArticlePageFactory, AuthorFactory, published_article
 
@@ -113,10 +114,26 @@ def test_reporter_cannot_approve(client, home, people):
 
 
 def test_new_article_menu_files_into_this_years_folder(client, home, people):
+    folder = archive_year_ensure(year=timezone.localdate().year)
     client.force_login(people["reporter"])
     response = client.get(reverse("newsroom_new_article"))
     assert response.status_code == 302
-    assert "/admin/pages/add/newsroom/articlepage/" in response["Location"]
+    assert response["Location"] == reverse("wagtailadmin_pages:add", args=["newsroom", "articlepage", folder.pk])
+
+
+def test_new_article_starts_a_years_folder_only_by_post(client, home, people):
+    year = timezone.localdate().year
+    ArticleYearPage.objects.filter(slug=str(year)).delete()
+    client.force_login(people["reporter"])
+    response = client.get(reverse("newsroom_new_article"))
+    assert response.status_code == 200
+    assert f"Start {year} and write an article" in response.content.decode()
+    assert not ArticleYearPage.objects.filter(slug=str(year)).exists()  # a GET (a prefetch, a crawler) changes nothing
+
+    response = client.post(reverse("newsroom_new_article"))
+    folder = ArticleYearPage.objects.get(slug=str(year))
+    assert response["Location"] == reverse("wagtailadmin_pages:add", args=["newsroom", "articlepage", folder.pk])
+    assert client.put(reverse("newsroom_new_article")).status_code == 405
 
 
 @pytest.mark.parametrize("who", [None, "reader"])
@@ -155,9 +172,17 @@ def test_editor_cannot_manage_users_but_administrator_can(client, home, people):
 def test_site_settings_are_for_editors_not_reporters(client, home, people):
     url = reverse("wagtailsettings:edit", args=["newsroom", "newsroomsettings"])
     client.force_login(people["reporter"])
-    assert client.get(url).status_code in (302, 403)
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")  # turned away to the dashboard
+    assert "Sorry, you do not have permission to access this area." in response.content.decode()
+    assert "Promo bar" not in response.content.decode()
+
     client.force_login(people["editor"])
-    assert client.get(url).status_code in (200, 302)
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(url)  # the settings of the site
+    html = response.content.decode()
+    assert "Promo bar" in html and 'name="promo_text"' in html
 
 
 def test_home_is_the_site_root_and_the_structure_is_idempotent(home):
@@ -169,16 +194,16 @@ def test_home_is_the_site_root_and_the_structure_is_idempotent(home):
 
 
 @pytest.mark.parametrize(
-    ("title", "slug"),
+    ("title", "slug", "message"),
     [
-        ("Clashes with a section", "war"),
-        ("Reserved address", "tag"),
-        ("Bad slug", "no spaces allowed"),
-        ("", "empty-title"),
-        ("x" * 300, "too-long-title"),
+        ("Clashes with a section", "war", "The address /war/ is already taken by another page."),
+        ("Reserved address", "tag", "The address /tag/ is already taken by another page."),
+        ("Bad slug", "no spaces allowed", "Enter a valid “slug”"),
+        ("", "empty-title", "This field is required."),
+        ("x" * 300, "too-long-title", "Ensure this value has at most 255 characters (it has 300)."),
     ],
 )
-def test_admin_refuses_bad_articles_and_changes_nothing(client, home, people, title, slug):
+def test_admin_refuses_bad_articles_and_changes_nothing(client, home, people, title, slug, message):
     from masthead.newsroom.tests.factories import SectionPageFactory
 
     SectionPageFactory(parent=home, title="War", slug="war")
@@ -187,7 +212,9 @@ def test_admin_refuses_bad_articles_and_changes_nothing(client, home, people, ti
     url, data = article_form(client, folder, title=title, slug=slug, author=AuthorFactory())
     response = client.post(url, data)
     assert response.status_code == 200  # the form again, with its errors
-    assert "error" in response.content.decode().lower()
+    html = response.content.decode()
+    assert "The page could not be created due to validation errors" in html
+    assert message in html
     assert not ArticlePage.objects.exists()
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from masthead.newsroom.models import ArticlePage, SectionPage
-from masthead.newsroom.selectors import flat_slug_taken
+from masthead.newsroom.models.routing import flat_slug_taken
 from masthead.newsroom.services import site_structure_ensure
 from masthead.newsroom.tests.factories import (
     ArticlePageFactory,

@@ -1,48 +1,18 @@
 """Scheduled publishing and unpublishing, run by the real task worker with no cron job."""
 
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Revision
 
 from masthead.newsroom.models import ArticlePage
 from masthead.newsroom.tests.factories import ArticlePageFactory
+from masthead.tests.helpers import run_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] or "postgres"
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def run_worker(*args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "masthead.settings",
-        "SECRET_KEY": "worker-test",
-        "MASTHEAD_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "masthead.cli", "worker", "--batch", "--no-startup-delay", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The pages around the articles: home, sections, News Feed, tags, authors, team, jobs, standard pages, opinions."""
 
-import pytest
 from bs4 import BeautifulSoup
 from django.test import TestCase
 from django.utils import timezone
@@ -12,8 +11,6 @@ from masthead.newsroom.models import (
     HomeTopStory,
     JobIndexPage,
     JobPostingPage,
-    OpinionFormField,
-    OpinionFormPage,
     TeamPage,
 )
 from masthead.newsroom.services import site_structure_ensure
@@ -168,60 +165,3 @@ class SitePagesTests(TestCase):
         self.assertEqual(soup.select_one(".jobs h2 a").get_text(), "Night editor")
         posting = soup_of(self.client.get("/jobs/night-editor/"))
         self.assertIn("mailto:jobs@example.org", str(posting))
-
-
-@pytest.fixture
-def opinion_form(home):
-    form = home.add_child(
-        instance=OpinionFormPage(
-            title="Submit an Opinion",
-            slug="submit-an-opinion",
-            to_address="editors@example.org",
-            from_address="site@example.org",
-            subject="New opinion",
-            thank_you_text="<p>Thanks, we read everything.</p>",
-        )
-    )
-    for order, (label, kind, required) in enumerate(
-        [("Your name", "singleline", True), ("Email", "email", True), ("Your piece", "multiline", True)]
-    ):
-        OpinionFormField.objects.create(page=form, label=label, field_type=kind, required=required, sort_order=order)
-    return form
-
-
-def test_opinion_form_stores_and_emails_the_editors(client, opinion_form, smtp_server):
-    page = soup_of(client.get("/submit-an-opinion/"))
-    labels = {label["for"] for label in page.select("form label")}
-    assert labels == {field["id"] for field in page.select("form input:not([type=hidden]), form textarea")}
-    response = client.post(
-        "/submit-an-opinion/",
-        {"your_name": "Оксана", "email": "oksana@example.org", "your_piece": "Local news matters. <script>x</script>"},
-    )
-    assert response.status_code == 200
-    assert "Thanks, we read everything." in response.content.decode()
-    submission = opinion_form.get_submission_class().objects.get(page=opinion_form)
-    assert submission.get_data()["your_name"] == "Оксана"
-    assert len(smtp_server.messages) == 1
-    sent = smtp_server.messages[0]
-    assert sent["to"] == ["editors@example.org"]
-    assert sent["message"]["Subject"] == "New opinion"
-    assert "Local news matters." in sent["message"].get_content()
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        {},
-        {"your_name": "", "email": "", "your_piece": ""},
-        {"your_name": "A", "email": "not-an-email", "your_piece": "text"},
-        {"your_name": "A" * 300, "email": "a@example.org", "your_piece": "text"},
-        {"your_name": ["a", "b"], "email": "a@example.org' OR 1=1 --", "your_piece": "x"},
-    ],
-)
-def test_opinion_form_rejects_bad_input_and_stores_nothing(client, opinion_form, smtp_server, data):
-    response = client.post("/submit-an-opinion/", data)
-    assert response.status_code == 200
-    soup = soup_of(response)
-    assert soup.select(".form__error"), "the form explains what is wrong"
-    assert opinion_form.get_submission_class().objects.count() == 0
-    assert smtp_server.messages == []
