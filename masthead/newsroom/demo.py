@@ -352,7 +352,7 @@ def _build_pages(home: HomePage, authors: list[Author]) -> None:
         slug="submit-an-opinion",
         intro="<p>Send the demo newsroom your opinion piece. Submissions are stored and emailed to the editors.</p>",
         thank_you_text="<p>Thank you. The editors will read your piece.</p>",
-        to_address=",".join(settings.MASTHEAD_EDITORS_EMAIL),
+        to_address="",  # the newsroom's editors (MASTHEAD_EDITORS_EMAIL)
         from_address="newsroom@localhost",
         subject="New opinion submission",
     )

@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 # Variables the test process sets for itself that must not leak into a child's settings.
 TEST_ONLY = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -79,3 +80,41 @@ def start_worker(*args: str, log, **env: str) -> subprocess.Popen:
     """`masthead worker` running until stopped, its output in the file `log`."""
     with open(log, "ab") as output:
         return subprocess.Popen(worker_command(*args), env=worker_environment(**env), stdout=output, stderr=output)
+
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+VNU_JAR = REPOSITORY / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def html_errors(documents: dict[str, str]) -> list[str]:
+    """What the Nu HTML checker (vnu-jar, from `npm ci`) finds wrong in each document, in one run of Java."""
+    import json
+    import shutil
+    import tempfile
+
+    if not VNU_JAR.exists():
+        raise RuntimeError("vnu-jar is missing: run `make install-test` (npm ci)")
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("Java is missing: apt-get install default-jre-headless (.ci/run does)")
+    with tempfile.TemporaryDirectory() as folder:
+        names = {}
+        for number, (name, html) in enumerate(documents.items()):
+            path = Path(folder) / f"page-{number}.html"
+            path.write_text(html, encoding="utf-8")
+            names[path.name] = name
+        result = subprocess.run(
+            [java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *sorted(names)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{names.get(Path(message.get('url', '')).name, message.get('url'))}:{message.get('lastLine')}: "
+        f"{message['message']} [{message.get('extract', '').strip()}]"
+        for message in messages
+        if message["type"] == "error" or message.get("subType") == "fatal"
+    ]

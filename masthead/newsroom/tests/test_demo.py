@@ -5,7 +5,16 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from masthead.newsroom.demo import SECTIONS, load_demo
-from masthead.newsroom.models import ArticlePage, Author, Correction, NewsroomSettings, SectionPage
+from masthead.newsroom.models import (
+    ArticlePage,
+    Author,
+    Correction,
+    JobPostingPage,
+    NewsroomSettings,
+    SectionPage,
+    StandardPage,
+)
+from masthead.tests.helpers import html_errors
 
 
 class DemoNewsroomTests(TestCase):
@@ -72,3 +81,43 @@ class DemoNewsroomTests(TestCase):
         html = self.client.get("/").content.decode()
         self.assertIn('href="/analysis/"', html)
         self.assertNotIn('href="/war/analysis/"', html)
+
+    def test_every_kind_of_public_page_is_valid_html(self):
+        """The Nu HTML checker finds no error on any kind of public page."""
+        article = ArticlePage.objects.live().order_by("-first_published_at").first()
+        tag = article.tags.first()
+        section = SectionPage.objects.get(slug="analysis")
+        author = Author.objects.filter(bylines__isnull=False).first()
+        urls = {
+            "home": "/",
+            "article": article.url,
+            "section": section.url,
+            "News Feed": "/news/",
+            "News Feed, page 2": "/news/?page=2",
+            "tag": f"/tag/{tag.slug}/",
+            "author": author.get_absolute_url(),
+            "team": "/team/",
+            "jobs": "/jobs/",
+            "job posting": JobPostingPage.objects.live().first().url,
+            "standard page": StandardPage.objects.live().get(slug="about").url,
+            "opinion form": "/submit-an-opinion/",
+        }
+        documents = {}
+        for name, url in urls.items():
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            documents[f"{name} ({url})"] = response.content.decode()
+        invalid = self.client.post("/submit-an-opinion/", {"your_name": "x"})
+        self.assertIn("This field is required.", invalid.content.decode())
+        documents["opinion form with errors"] = invalid.content.decode()
+        thanks = self.client.post(
+            "/submit-an-opinion/",
+            {"your_name": "Reader", "email": "r@example.org", "headline": "H", "your_piece": "Text."},
+        )
+        self.assertIn("Thank you", thanks.content.decode())
+        documents["opinion thank-you page"] = thanks.content.decode()
+        missing = self.client.get("/no-such-page/")
+        self.assertEqual(missing.status_code, 404)
+        documents["404"] = missing.content.decode()
+
+        self.assertEqual(html_errors(documents), [])
