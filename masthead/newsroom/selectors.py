@@ -88,9 +88,13 @@ def more_from_section_ids(*, article: ArticlePage, limit: int = 4) -> list[int]:
     return _ids(published_articles().filter(section_id=article.section_id).exclude(pk=article.pk), limit)
 
 
-def most_popular_ids(*, limit: int = 5, exclude: Iterable[int] = ()) -> list[int]:
-    """Most read stories. Until page-view analytics land, the newest stories stand in."""
-    return latest_ids(limit=limit, exclude=exclude)
+def most_popular(*, limit: int = 5, exclude: Iterable[int] = ()) -> tuple[str, list[int]]:
+    """The rail's title and stories: the most read ones once page views are counted.
+
+    Page views are not counted yet (the analytics app is to come), so the rail shows the newest stories and
+    says so: it never claims a popularity nobody measured.
+    """
+    return "Latest", latest_ids(limit=limit, exclude=exclude)
 
 
 def editors_pick_ids(*, home: HomePage | None, limit: int = 6) -> list[int]:
@@ -131,7 +135,8 @@ def home_page_context(*, home: HomePage) -> dict:
         for block in home.section_blocks.select_related("section").order_by("sort_order")
         if block.section.live
     ]
-    feed, picks, popular = news_feed_ids(limit=8), editors_pick_ids(home=home), most_popular_ids(limit=10)
+    popular_title, popular = most_popular(limit=10)
+    feed, picks = news_feed_ids(limit=8), editors_pick_ids(home=home)
     chosen, fill, feed, picks, popular, *sections = cards(
         chosen_ids, latest, feed, picks, popular, *[ids for _, ids in blocks]
     )
@@ -144,6 +149,7 @@ def home_page_context(*, home: HomePage) -> dict:
         "section_blocks": [(section, articles) for (section, _), articles in zip(blocks, sections, strict=True)],
         "editors_picks": picks,
         "most_popular": [a for a in popular if a not in stories][:5],
+        "most_popular_title": popular_title,
     }
 
 

@@ -68,7 +68,20 @@ class SitePagesTests(TestCase):
         feed = [a.get_text() for a in soup.select(".feed a")]
         self.assertEqual(feed[:3], ["Story 24", "Story 22", "Story 20"])
         popular = soup.find(id="rail-most-popular").find_parent("section")
-        self.assertNotIn("Story 24", headlines(popular))
+        self.assertEqual(
+            headlines(popular, "ol.ranked > li > a"), ["Story 19", "Story 18", "Story 17", "Story 16", "Story 15"]
+        )
+
+    def test_most_popular_rail_is_a_compact_numbered_list_labelled_honestly(self):
+        soup = soup_of(self.client.get("/"))
+        rail = soup.find(id="rail-most-popular").find_parent("section")
+        # No page views are counted yet, so the rail does not claim to be "Most popular".
+        self.assertEqual(rail.find("h2").get_text(), "Latest")
+        self.assertNotIn("Most popular", soup.get_text())
+        items = rail.select("ol.ranked > li")
+        self.assertEqual(len(items), 5)
+        self.assertEqual([len(item.find_all("a")) for item in items], [1] * 5)  # a headline link, nothing more
+        self.assertFalse(rail.select(".card, img, .card__standfirst, .card__meta, time"))
 
     def test_home_shows_editors_choices(self):
         self.home.lead_story = self.articles[5]
