@@ -228,6 +228,11 @@ LOGGING = {
 WAGTAIL_SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
 WAGTAILIMAGES_IMAGE_MODEL = "newsroom.NewsroomImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# A 45-megapixel news camera fits; decoding more costs hundreds of MB per picture (a decompression bomb).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(os.environ.get("MASTHEAD_IMAGE_MAX_PIXELS", 50_000_000))
+WAGTAILIMAGES_IMAGE_FORM_BASE = "masthead.newsroom.forms.NewsroomImageForm"
+# Documents only through Wagtail's view, which checks the collection's privacy; never as plain media files.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
