@@ -38,11 +38,15 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Two processes (pytest-xdist, grouped as conftest.py explains); the slowest tests are listed at the end.
+PYTEST := $(BIN)/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
+
+# SQLite runs every test; PostgreSQL runs the tests that use the database (the others would repeat themselves).
 test-sqlite: install-test
-	env -u DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL $(PYTEST)
 
 test-postgres: install-test
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not database_independent"
 
 test: lint test-sqlite test-postgres
 

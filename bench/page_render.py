@@ -1,6 +1,6 @@
 """How fast the public pages render, next to the cheapest page with the same layout.
 
-    python -m bench.page_render [--requests 200]
+    python -m bench.page_render [--requests 200] [--articles 44]
 
 Builds the demo newsroom in a throw-away SQLite database, then times each page through Django's full
 request cycle (middleware, routing, templates; no network, no front cache). The reference is the About
@@ -21,6 +21,7 @@ import time
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--articles", type=int, default=44, help="demo articles (fewer for a quick check)")
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="masthead-bench-")
@@ -45,7 +46,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    load_demo(out=sys.stderr)
+    load_demo(articles=args.articles, out=sys.stderr)
     article = ArticlePage.objects.live().order_by("-first_published_at").first()
     pages = {
         "reference: about": "/about/",

@@ -1,4 +1,4 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests, and the marking of tests that need no database."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -163,3 +163,46 @@ def pytest_sessionfinish(session, exitstatus):
     if stray:
         print(f"\nA test wrote stray SQLite files: {', '.join(map(str, stray))}")
         session.exitstatus = 1
+
+
+# A test that touches none of these runs the same on any database: `make test` runs it once, in the SQLite pass.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_db_serialized_rollback"}
+
+
+def _transactional(item) -> bool:
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(marker and marker.kwargs.get("transaction")) or bool({"transactional_db", "live_server"} & fixtures)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that need no database, and group tests for pytest-xdist (`--dist loadgroup`):
+
+    - transactional tests flush the database when they end, so they are grouped by module after every other
+      database test (pytest-django orders them last, and `--no-loadscope-reorder` keeps that order): a process
+      runs them only once it has run all the other database tests it was given;
+    - a TestCase class stays in one process, so its `setUpTestData` runs once;
+    - database-independent tests stay with their module, so a module-scoped fixture (a served site) is built once.
+    """
+    from django.test import TransactionTestCase
+
+    for item in items:
+        cls = getattr(item, "cls", None)
+        uses_database = (
+            item.get_closest_marker("django_db") is not None
+            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or (cls is not None and issubclass(cls, TransactionTestCase))
+        )
+        if not uses_database:
+            item.add_marker(pytest.mark.database_independent)
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        elif _transactional(item):
+            item.add_marker(pytest.mark.xdist_group("transactional:" + item.nodeid.split("::")[0]))
+        elif cls is not None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.rsplit("::", 1)[0]))

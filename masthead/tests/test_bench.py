@@ -12,7 +12,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 def test_page_render_benchmark_runs():
     result = subprocess.run(
-        [sys.executable, "-m", "bench.page_render", "--requests", "2"],
+        [sys.executable, "-m", "bench.page_render", "--requests", "2", "--articles", "3"],
         cwd=REPOSITORY,
         env=clean_environment(),
         capture_output=True,
