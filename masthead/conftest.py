@@ -114,21 +114,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """Debian's Chromium driven by Playwright (Playwright's own browser download is not reachable here).
-
-    One per test: while Playwright's sync API is open, Django's per-context connection state differs, and
-    a transactional test's serialized rollback would not find the data to restore.
-    """
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not reachable here), one per
+    module. While it is open, Playwright's event loop runs in this thread, where Django refuses database access:
+    tests that use it read pages over HTTP, served from data a module fixture committed beforehand."""
     import shutil
 
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the Django test data is set up from it too.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -1,5 +1,6 @@
 """Running the `masthead` command in a child process, as a user would."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -118,3 +119,19 @@ def html_errors(documents: dict[str, str]) -> list[str]:
         for message in messages
         if message["type"] == "error" or message.get("subType") == "fatal"
     ]
+
+
+@contextlib.contextmanager
+def database_restored():
+    """Data a module builds outside the tests' transactions (committed, for a server thread to read) is removed
+    afterwards: the database is flushed and its content from before is loaded again, as Django's serialized
+    rollback does."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    before = connection.creation.serialize_db_to_string()
+    try:
+        yield
+    finally:
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
+        connection.creation.deserialize_db_from_string(before)

@@ -3,7 +3,14 @@
 import pytest
 from wagtail.models import Site
 
-from masthead.newsroom.models import HomeEditorsPick, NewsroomSettings, OpinionFormField, OpinionFormPage, TeamPage
+from masthead.newsroom.models import (
+    ArticlePage,
+    HomeEditorsPick,
+    NewsroomSettings,
+    OpinionFormField,
+    OpinionFormPage,
+    TeamPage,
+)
 from masthead.newsroom.tests.factories import (
     AuthorFactory,
     ImageFactory,
@@ -13,15 +20,32 @@ from masthead.newsroom.tests.factories import (
     published_article,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The pages are built once, committed, and served by one server thread for the whole module; Chromium starts
+# once too. The tests only read pages over HTTP, so they share the data; one process runs them (xdist group).
+pytestmark = pytest.mark.xdist_group("browser")
 
 
-@pytest.fixture
-def site(django_db_serialized_rollback, home, live_server):
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    from pytest_django.live_server_helper import LiveServer
+
+    from masthead.newsroom.services import site_structure_ensure
+    from masthead.tests.helpers import database_restored
+
+    with django_db_blocker.unblock(), database_restored():
+        server = LiveServer("127.0.0.1:0")
+        try:
+            home = site_structure_ensure(site_name="Test Newsroom")
+            Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=server.thread.port)
+            newsroom(home)
+            yield server.url
+        finally:
+            server.stop()
+
+
+def newsroom(home):
+    """22 stories in a section with a tag, a correction, an Editors' Pick, a team, an opinion form, menus."""
     site = Site.objects.get(is_default_site=True)
-    host, port = live_server.url.removeprefix("http://").split(":")
-    site.hostname, site.port = host, int(port)
-    site.save()
     NewsFeedPageFactory(parent=home)
     home.add_child(instance=TeamPage(title="Team", slug="team"))
     war = SectionPageFactory(parent=home, title="War", slug="war")
@@ -62,7 +86,13 @@ def site(django_db_serialized_rollback, home, live_server):
     settings.footer_menu = [("group", {"label": "Sections", "links": [{"label": "War", "page": war, "url": ""}]})]
     settings.social_links = [("link", {"network": "x", "url": "https://example.org/x"})]
     settings.save()
-    return live_server.url
+
+
+def test_the_newsroom_under_test_is_committed(db, site):
+    """The module's pages are committed for the server thread to read. (This test also has pytest-django create
+    the test database when the module runs alone: the browser tests themselves use no database fixture.)"""
+    assert ArticlePage.objects.live().count() == 22
+    assert Site.objects.get(is_default_site=True).root_url == site
 
 
 @pytest.fixture
