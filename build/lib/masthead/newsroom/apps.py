@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class NewsroomConfig(AppConfig):
+    name = "masthead.newsroom"
+    label = "newsroom"
+    verbose_name = "Newsroom"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from masthead.newsroom import checks, signals  # noqa: F401 (checks register themselves)
+
+        signals.connect()

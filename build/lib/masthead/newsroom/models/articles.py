@@ -1,0 +1,168 @@
+"""Articles, the folders that hold them (an index, then one folder per year), bylines and corrections."""
+
+import math
+
+from django.conf import settings
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import strip_tags
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from masthead.newsroom.blocks import ArticleBodyBlock
+from masthead.newsroom.models.routing import FlatURLMixin
+
+
+class ContainerPage(Page):
+    """A folder in the page tree; it has no public page of its own."""
+
+    def route(self, request, path_components):
+        raise Http404
+
+    def get_sitemap_urls(self, request=None):
+        return []
+
+    class Meta:
+        abstract = True
+
+
+class ArticleIndexPage(ContainerPage):
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = ["newsroom.ArticleYearPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "article archive"
+
+
+class ArticleYearPage(ContainerPage):
+    parent_page_types = ["newsroom.ArticleIndexPage"]
+    subpage_types = ["newsroom.ArticlePage"]
+
+    class Meta:
+        verbose_name = "article year"
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePage(FlatURLMixin, Page):
+    standfirst = models.TextField(blank=True, help_text="The one or two sentences under the headline.")
+    section = models.ForeignKey(
+        "newsroom.SectionPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    featured_image = models.ForeignKey(
+        "newsroom.NewsroomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    featured_image_alt = models.CharField(
+        max_length=250, blank=True, help_text="Describe the image for screen readers; defaults to its caption."
+    )
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    news_feed = models.BooleanField(
+        "in the news feed", default=False, db_index=True, help_text="Short news shown in the News Feed stream."
+    )
+    updated_at = models.DateTimeField(
+        "updated", null=True, blank=True, help_text="Set when the story changed in substance."
+    )
+
+    content_panels = [
+        TitleFieldPanel("title", heading="Headline", placeholder="Headline*"),
+        FieldPanel("standfirst"),
+        InlinePanel("authors", label="Authors", min_num=1),
+        MultiFieldPanel([FieldPanel("section"), FieldPanel("tags"), FieldPanel("news_feed")], "Placement"),
+        MultiFieldPanel([FieldPanel("featured_image"), FieldPanel("featured_image_alt")], "Featured image"),
+        FieldPanel("body"),
+        FieldPanel("updated_at"),
+        InlinePanel("corrections", label="Corrections"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("news_feed"),
+        index.FilterField("section"),
+    ]
+    parent_page_types = ["newsroom.ArticleYearPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "article"
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.newsroom.selectors import article_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(article_page_context(article=self, request=request))
+        return context
+
+    @property
+    def word_count(self) -> int:
+        words = len(self.standfirst.split())
+        for block in self.body:
+            words += len(_block_text(block).split())
+        return words
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / settings.MASTHEAD_WORDS_PER_MINUTE))
+
+    @property
+    def published_at(self):
+        return self.first_published_at or self.go_live_at or timezone.now()
+
+    @property
+    def image_alt(self) -> str:
+        if self.featured_image_alt:
+            return self.featured_image_alt
+        return self.featured_image.default_alt if self.featured_image else ""
+
+
+def _block_text(block) -> str:
+    """The words a reader reads in one body block (related-story teasers and embeds don't count)."""
+    value = block.value
+    match block.block_type:
+        case "paragraph":
+            return strip_tags(value.source)
+        case "heading":
+            return value["text"]
+        case "quote":
+            return f"{value['text']} {value['attribution']}"
+        case "fact_box":
+            return f"{value['title']} {strip_tags(value['body'].source)}"
+        case "image":
+            return value["caption"] or ""
+    return ""
+
+
+class ArticleAuthor(Orderable):
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="authors")
+    author = models.ForeignKey("newsroom.Author", on_delete=models.CASCADE, related_name="bylines")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        unique_together = [("article", "author")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Correction(models.Model):
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    date = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+
+    panels = [FieldPanel("date"), FieldPanel("text")]
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.date}: {self.text[:60]}"

@@ -1,0 +1,69 @@
+"""The front page: a lead story, top stories and Editors' Picks chosen by hand, section blocks."""
+
+from django.db import models
+from django.http import Http404
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+
+from masthead.newsroom.models.routing import flat_page_for_slug
+
+
+class HomePage(Page):
+    lead_story = models.ForeignKey(
+        "newsroom.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Leave empty to lead with the newest article.",
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("lead_story"), InlinePanel("top_stories", label="Top story", max_num=4)], "Top of the page"
+        ),
+        InlinePanel("editors_picks", label="Editors' Pick", max_num=10),
+        InlinePanel("section_blocks", label="Section block"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def route(self, request, path_components):
+        """Sections and articles answer at /<slug>/ (see routing.FlatURLMixin)."""
+        if not path_components:
+            return super().route(request, path_components)
+        slug, rest = path_components[0], path_components[1:]
+        child = self.get_children().filter(slug=slug).first()
+        page = child.specific if child else flat_page_for_slug(slug=slug)
+        if page is None:
+            raise Http404
+        return page.route(request, rest)
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.home_page_context(home=self))
+        return context
+
+
+class HomeTopStory(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="top_stories")
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    panels = [FieldPanel("article")]
+
+
+class HomeEditorsPick(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="editors_picks")
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    panels = [FieldPanel("article")]
+
+
+class HomeSectionBlock(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="section_blocks")
+    section = models.ForeignKey("newsroom.SectionPage", on_delete=models.CASCADE, related_name="+")
+    panels = [FieldPanel("section")]

@@ -1,0 +1,83 @@
+"""Ghost-compatible URLs: sections and articles answer at /<slug>/ wherever they sit in the tree.
+
+Articles live in year folders (a Wagtail parent holds at most 36^4 children), sections nest; neither
+nesting shows in the URL, so the slugs of sections, articles and the home page's children share one
+namespace, checked when a page is saved. The routing rules live here, beside the mixin that uses them;
+the page classes are looked up through the app registry, so the model modules can import this one.
+"""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from wagtail.models import Page
+
+from masthead.newsroom.models.images import FIGURE_RENDITIONS
+
+# Addresses the site's own URLs or Wagtail use; no page may take them.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "author",
+        "tag",
+        "static",
+        "media",
+        "documents",
+        "search",
+        "feeds",
+        "api",
+        "accounts",
+        "django-admin",
+        "sitemap.xml",
+        "robots.txt",
+        "favicon.ico",
+    }
+)
+
+HOME_CHILD_DEPTH = 3  # the root is depth 1, a site's home page depth 2, its children depth 3
+
+
+def _model(name: str):
+    return apps.get_model("newsroom", name)
+
+
+def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None) -> bool:
+    """Whether /<slug>/ already belongs to a section, an article or a top-level page, or is reserved."""
+    if slug in RESERVED_SLUGS:
+        return True
+    flat_types = Page.objects.type_q(_model("ArticlePage"), _model("SectionPage"))
+    same = Page.objects.filter(slug=slug).filter(Q(depth=HOME_CHILD_DEPTH) | flat_types)
+    if exclude_page_id:
+        same = same.exclude(pk=exclude_page_id)
+    return same.exists()
+
+
+def flat_page_for_slug(*, slug: str) -> Page | None:
+    """The live article, or else the live section, answering at /<slug>/."""
+    image_model = _model("NewsroomImage")
+    article = (
+        _model("ArticlePage")
+        .objects.live()
+        .filter(slug=slug)
+        .select_related("section")
+        .prefetch_related(Prefetch("featured_image", image_model.objects.prefetch_renditions(*FIGURE_RENDITIONS)))
+        .first()
+    )
+    if article is not None:
+        return article
+    return _model("SectionPage").objects.live().filter(slug=slug).first()
+
+
+class FlatURLMixin:
+    """A page whose public URL is /<slug>/ on its site, whatever its place in the tree."""
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request=request)
+        if not parts or parts[2] is None:
+            return parts
+        site_id, root_url, _ = parts
+        return site_id, root_url, f"/{self.slug}/"
+
+    def clean(self):
+        super().clean()
+        if self.slug and flat_slug_taken(slug=self.slug, exclude_page_id=self.pk):
+            raise ValidationError({"slug": f"The address /{self.slug}/ is already taken by another page."})

@@ -1,0 +1,26 @@
+"""Sections of the paper (War, National, Opinion…), nested in a tree, each listing its articles."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from masthead.newsroom.models.routing import FlatURLMixin
+
+
+class SectionPage(FlatURLMixin, Page):
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["newsroom.HomePage", "newsroom.SectionPage"]
+    subpage_types = ["newsroom.SectionPage"]
+
+    class Meta:
+        verbose_name = "section"
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.newsroom import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["subsections"] = selectors.subsections(section=self)
+        context["articles"] = selectors.paginate(selectors.section_articles(section=self), request=request, per_page=20)
+        return context

@@ -1,0 +1,187 @@
+"""The reads the newsroom's pages need, each one a bounded number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from wagtail.models import Site
+
+from masthead.newsroom.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleYearPage,
+    Author,
+    HomeEditorsPick,
+    HomePage,
+    NewsroomImage,
+    SectionPage,
+)
+from masthead.newsroom.models.images import CARD_RENDITIONS, PORTRAIT_RENDITIONS
+from masthead.newsroom.models.routing import HOME_CHILD_DEPTH
+
+
+def with_card_data(articles: QuerySet) -> QuerySet:
+    """What a story card shows: authors, section, featured image with its renditions."""
+    return (
+        articles.defer_streamfields()
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("authors", queryset=ArticleAuthor.objects.select_related("author")),
+            Prefetch("featured_image", queryset=NewsroomImage.objects.prefetch_renditions(*CARD_RENDITIONS)),
+        )
+    )
+
+
+def published_articles() -> QuerySet:
+    return ArticlePage.objects.live().order_by("-first_published_at", "-pk")
+
+
+def news_feed_articles() -> QuerySet:
+    return with_card_data(published_articles().filter(news_feed=True))
+
+
+def section_articles(*, section: SectionPage) -> QuerySet:
+    return with_card_data(_in_section(published_articles(), section))
+
+
+def _in_section(articles: QuerySet, section: SectionPage) -> QuerySet:
+    return articles.filter(section__in=SectionPage.objects.descendant_of(section, inclusive=True).values("pk"))
+
+
+def subsections(*, section: SectionPage) -> QuerySet:
+    return SectionPage.objects.child_of(section).live().order_by("path")
+
+
+def tag_articles(*, tag_slug: str) -> QuerySet:
+    return with_card_data(published_articles().filter(tags__slug=tag_slug))
+
+
+def author_articles(*, author: Author) -> QuerySet:
+    return with_card_data(published_articles().filter(authors__author=author))
+
+
+# Rails (short lists of story cards) are read as ids first, then loaded together by `cards()`: a page with
+# five rails costs five small id queries and one card load, instead of five card loads.
+
+
+def _ids(articles: QuerySet, limit: int) -> list[int]:
+    return list(articles.values_list("pk", flat=True)[:limit])
+
+
+def latest_ids(*, limit: int, exclude: Iterable[int] = ()) -> list[int]:
+    return _ids(published_articles().exclude(pk__in=list(exclude)), limit)
+
+
+def news_feed_ids(*, limit: int, exclude: Iterable[int] = ()) -> list[int]:
+    return _ids(published_articles().filter(news_feed=True).exclude(pk__in=list(exclude)), limit)
+
+
+def section_ids(*, section: SectionPage, limit: int) -> list[int]:
+    return _ids(_in_section(published_articles(), section), limit)
+
+
+def more_from_section_ids(*, article: ArticlePage, limit: int = 4) -> list[int]:
+    if article.section_id is None:
+        return latest_ids(limit=limit, exclude=[article.pk])
+    return _ids(published_articles().filter(section_id=article.section_id).exclude(pk=article.pk), limit)
+
+
+def most_popular(*, limit: int = 5, exclude: Iterable[int] = ()) -> tuple[str, list[int]]:
+    """The rail's title and stories: the most read ones once page views are counted.
+
+    Page views are not counted yet (the analytics app is to come), so the rail shows the newest stories and
+    says so: it never claims a popularity nobody measured.
+    """
+    return "Latest", latest_ids(limit=limit, exclude=exclude)
+
+
+def editors_pick_ids(*, home: HomePage | None, limit: int = 6) -> list[int]:
+    if home is None:
+        return []
+    picks = HomeEditorsPick.objects.filter(home=home, article__live=True).order_by("sort_order")
+    return list(picks.values_list("article_id", flat=True)[:limit])
+
+
+def cards(*id_lists: list[int]) -> list[list[ArticlePage]]:
+    """The live articles of each id list, in its order, loaded with their card data in one go."""
+    wanted = {pk for ids in id_lists for pk in ids}
+    found = with_card_data(ArticlePage.objects.live().filter(pk__in=wanted)) if wanted else []
+    by_id = {article.pk: article for article in found}
+    return [[by_id[pk] for pk in ids if pk in by_id] for ids in id_lists]
+
+
+def year_folder(*, year: int) -> ArticleYearPage | None:
+    """The archive's folder for one year, if it has been started."""
+    return ArticleYearPage.objects.filter(slug=str(year), depth=HOME_CHILD_DEPTH + 1).first()
+
+
+def home_page_for_request(request) -> HomePage | None:
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return HomePage.objects.filter(pk=site.root_page_id).first()
+
+
+def home_page_context(*, home: HomePage) -> dict:
+    """Everything the front page shows; the latest stories fill whatever editors left empty."""
+    top_count = 5  # the lead and four more
+    top_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
+    chosen_ids = list(dict.fromkeys(([home.lead_story_id] if home.lead_story_id else []) + top_ids))
+    latest = latest_ids(limit=top_count + len(chosen_ids))
+    blocks = [
+        (block.section, section_ids(section=block.section, limit=4))
+        for block in home.section_blocks.select_related("section").order_by("sort_order")
+        if block.section.live
+    ]
+    popular_title, popular = most_popular(limit=10)
+    feed, picks = news_feed_ids(limit=8), editors_pick_ids(home=home)
+    chosen, fill, feed, picks, popular, *sections = cards(
+        chosen_ids, latest, feed, picks, popular, *[ids for _, ids in blocks]
+    )
+    stories = chosen[:top_count]
+    stories += [a for a in fill if a not in stories][: top_count - len(stories)]
+    return {
+        "lead": stories[0] if stories else None,
+        "top_stories": stories[1:],
+        "news_feed": feed,
+        "section_blocks": [(section, articles) for (section, _), articles in zip(blocks, sections, strict=True)],
+        "editors_picks": picks,
+        "most_popular": [a for a in popular if a not in stories][:5],
+        "most_popular_title": popular_title,
+    }
+
+
+def article_page_context(*, article: ArticlePage, request) -> dict:
+    """The article's bylines, tags, corrections and the rails around it."""
+    more, feed, picks = cards(
+        more_from_section_ids(article=article),
+        news_feed_ids(limit=6, exclude=[article.pk]),
+        editors_pick_ids(home=home_page_for_request(request)),
+    )
+    return {
+        "bylines": [
+            byline.author
+            for byline in article.authors.prefetch_related(
+                Prefetch("author__photo", NewsroomImage.objects.prefetch_renditions(*PORTRAIT_RENDITIONS))
+            )
+        ],
+        "tag_list": list(article.tags.all()),
+        "corrections": list(article.corrections.all()),
+        "more_stories": more,
+        "news_feed": feed,
+        "editors_picks": picks,
+    }
+
+
+def team_by_role() -> list[tuple[str, list[Author]]]:
+    roles: dict[str, list[Author]] = defaultdict(list)
+    for author in Author.objects.filter(is_staff_member=True).select_related("photo").order_by("team_order", "name"):
+        roles[author.role or "Contributors"].append(author)
+    return list(roles.items())
+
+
+def paginate(queryset, *, request, per_page: int) -> PaginatorPage:
+    """The page ?page=N asks for; nonsense or out-of-range numbers give the nearest valid page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

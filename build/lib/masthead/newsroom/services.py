@@ -1,0 +1,217 @@
+"""Operations that change the newsroom's state: the site's structure, the archive, scheduled publishing,
+and the opinion form's email to the editors."""
+
+import io
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
+
+from masthead.newsroom import selectors
+from masthead.newsroom.models import (
+    ArticleIndexPage,
+    ArticleYearPage,
+    HomePage,
+    OpinionFormPage,
+    OpinionSubmission,
+)
+
+log = logging.getLogger(__name__)
+
+EDITORIAL_REVIEW = "Editorial review"
+
+
+@transaction.atomic
+def site_structure_ensure(*, site_name: str, hostname: str = "localhost", port: int = 80) -> HomePage:
+    """The home page, the article archive and this year's folder, the default site and the review workflow.
+
+    Safe to run again: what exists is kept. Wagtail's placeholder "Welcome" page is replaced.
+    """
+    home = HomePage.objects.first()
+    root = Page.get_first_root_node()
+    if home is None:
+        placeholder = Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore")
+        for page in placeholder:
+            Site.objects.filter(root_page=page).delete()
+            page.delete()
+        home = root.add_child(instance=HomePage(title=site_name, slug="home"))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=site_name)
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+
+    archive = ArticleIndexPage.objects.child_of(home).first()
+    if archive is None:
+        archive = home.add_child(instance=ArticleIndexPage(title="Articles", slug="articles", show_in_menus=False))
+    archive_year_ensure(year=timezone.localdate().year)
+    editorial_review_ensure(home=home)
+    return home
+
+
+def editorial_review_ensure(*, home: Page) -> Workflow:
+    """The "Editorial review" workflow (Editors approve) on every page of the site, articles first of all.
+
+    It replaces Wagtail's starter "Moderators approval" workflow.
+    """
+    from django.contrib.auth.models import Group
+
+    workflow, _ = Workflow.objects.get_or_create(name=EDITORIAL_REVIEW)
+    if not workflow.workflow_tasks.exists():
+        approval = GroupApprovalTask.objects.create(name="Editors approve")
+        approval.groups.set(Group.objects.filter(name="Editors"))
+        WorkflowTask.objects.create(workflow=workflow, task=approval, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    WorkflowPage.objects.exclude(workflow=workflow).filter(page__depth=1).delete()
+    Workflow.objects.filter(name="Moderators approval").update(active=False)
+    return workflow
+
+
+def archive_year_ensure(*, year: int) -> ArticleYearPage:
+    """The archive's folder for one year, made when first needed."""
+    folder = selectors.year_folder(year=year)
+    if folder is None:
+        archive = ArticleIndexPage.objects.first()
+        if archive is None:
+            raise LookupError("The site has no article archive yet: run `masthead setup`.")
+        folder = archive.add_child(instance=ArticleYearPage(title=str(year), slug=str(year)))
+    return folder
+
+
+def scheduled_publishing_queue(*, at: datetime) -> None:
+    """Ask the worker to run scheduled publishing at `at` (once the current transaction commits)."""
+    from masthead.newsroom.tasks import publish_scheduled_task
+
+    if not publish_scheduled_task.get_backend().supports_defer:
+        log.info("The task backend cannot defer work; scheduled pages wait for `masthead worker` to start.")
+        return
+    run_after = max(at, timezone.now())
+    transaction.on_commit(lambda: publish_scheduled_task.using(run_after=run_after).enqueue())
+
+
+def tasks_orphaned_requeue(*, lease_seconds: int) -> int:
+    """Put tasks still RUNNING a lease after their claim back in the queue: their worker is gone."""
+    from django_tasks_db.models import DBTaskResult
+
+    expired = timezone.now() - timedelta(seconds=lease_seconds)
+    count = DBTaskResult.objects.running().filter(started_at__lt=expired).update(status="READY")
+    if count:
+        log.warning("Requeued %s task(s) whose worker stopped before finishing them.", count)
+    return count
+
+
+def scheduled_publishing_run() -> str:
+    """Publish the revisions whose time has come and unpublish expired pages (Wagtail's own command)."""
+    out = io.StringIO()
+    call_command("publish_scheduled", stdout=out)
+    return out.getvalue()
+
+
+# The opinion form's email. The reader's request only stores the submission; a task sends the email, claiming the
+# row first (pending|failed -> sending) so that two runs of the task never send it twice. A claim older than the
+# task lease belongs to a worker that died mid-send, and may be taken over.
+
+EMAIL_MAX_ATTEMPTS = 8
+Status = OpinionSubmission.EmailStatus
+
+
+def opinion_submission_store(*, page: OpinionFormPage, form) -> OpinionSubmission:
+    """Keep what the reader sent and queue the email to the editors once the row is committed."""
+    submission = OpinionSubmission.objects.create(page=page, form_data=form.cleaned_data)
+    transaction.on_commit(lambda: opinion_email_queue(submission_id=submission.pk))
+    return submission
+
+
+def opinion_email_queue(*, submission_id: int, delay: timedelta | None = None) -> None:
+    from masthead.newsroom.tasks import opinion_email_task
+
+    task = opinion_email_task
+    if delay:
+        if not task.get_backend().supports_defer:
+            return  # a backend that cannot wait (the tests' immediate one): the next worker start retries it
+        task = task.using(run_after=timezone.now() + delay)
+    task.enqueue(submission_id=submission_id)
+
+
+def opinion_email_retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … at most an hour between tries."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def opinion_email_message(*, submission: OpinionSubmission) -> EmailMessage:
+    page = submission.page.specific
+    lines, reply_to = [], []
+    for field in page.get_form_fields():
+        value = submission.form_data.get(field.clean_name, "")
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        lines.append(f"{field.label}: {value}")
+        if field.field_type == "email" and value and not reply_to:
+            reply_to = [value]
+    submitted = timezone.localtime(submission.submit_time).strftime("%Y-%m-%d %H:%M %Z")
+    body = "\n".join([*lines, "", f"Submitted {submitted} on {page.full_url or page.url_path}"])
+    return EmailMessage(
+        subject=page.subject or f"New submission: {page.title}",
+        body=body,
+        from_email=page.from_address or settings.DEFAULT_FROM_EMAIL,
+        to=page.recipients(),
+        reply_to=reply_to,
+    )
+
+
+def opinion_email_send(*, submission_id: int) -> str:
+    """Send one submission's email to the editors; returns the submission's email status afterwards."""
+    now = timezone.now()
+    orphaned = now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS)
+    claimable = Q(email_status__in=[Status.PENDING, Status.FAILED]) | Q(
+        email_status=Status.SENDING, email_claimed_at__lt=orphaned
+    )
+    claimed = OpinionSubmission.objects.filter(claimable, pk=submission_id).update(
+        email_status=Status.SENDING, email_claimed_at=now, email_attempts=F("email_attempts") + 1
+    )
+    submission = OpinionSubmission.objects.select_related("page").filter(pk=submission_id).first()
+    if submission is None:
+        return "deleted"
+    if not claimed:
+        return submission.email_status  # sent already, or another worker is sending it
+
+    try:
+        opinion_email_message(submission=submission).send()
+    except Exception as error:  # noqa: BLE001 (any failure of the mail server or its address is recorded)
+        gave_up = submission.email_attempts >= EMAIL_MAX_ATTEMPTS
+        status = Status.GAVE_UP if gave_up else Status.FAILED
+        OpinionSubmission.objects.filter(pk=submission_id).update(
+            email_status=status, email_claimed_at=None, email_error=f"{type(error).__name__}: {error}"[:1000]
+        )
+        log.warning(
+            "Opinion submission %s: email attempt %s failed (%s: %s)%s",
+            submission_id,
+            submission.email_attempts,
+            type(error).__name__,
+            error,
+            "; giving up" if gave_up else "; will retry",
+        )
+        if not gave_up:
+            opinion_email_queue(submission_id=submission_id, delay=opinion_email_retry_delay(submission.email_attempts))
+        return status
+
+    OpinionSubmission.objects.filter(pk=submission_id).update(
+        email_status=Status.SENT, emailed_at=timezone.now(), email_claimed_at=None, email_error=""
+    )
+    return Status.SENT
+
+
+def opinion_emails_resume() -> int:
+    """Queue every email still owed (run when a worker starts: a queue entry may have been lost)."""
+    owed = OpinionSubmission.objects.filter(email_status__in=[Status.PENDING, Status.FAILED, Status.SENDING])
+    ids = list(owed.values_list("pk", flat=True))
+    for submission_id in ids:
+        opinion_email_queue(submission_id=submission_id)
+    return len(ids)

@@ -1,0 +1,22 @@
+"""Hooks Wagtail's events into the newsroom's services; nothing else happens here."""
+
+from django.db.models.signals import post_save
+from wagtail.models import Revision
+from wagtail.signals import page_published
+
+from masthead.newsroom import services
+
+
+def _revision_saved(sender, instance: Revision, created: bool, **kwargs):
+    if instance.approved_go_live_at is not None:
+        services.scheduled_publishing_queue(at=instance.approved_go_live_at)
+
+
+def _page_published(sender, instance, **kwargs):
+    if instance.expire_at is not None:
+        services.scheduled_publishing_queue(at=instance.expire_at)
+
+
+def connect():
+    post_save.connect(_revision_saved, sender=Revision, dispatch_uid="newsroom-revision-scheduled")
+    page_published.connect(_page_published, dispatch_uid="newsroom-page-expiry")

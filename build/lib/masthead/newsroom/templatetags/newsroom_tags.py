@@ -1,0 +1,53 @@
+"""Small template helpers for the newsroom's pages."""
+
+from datetime import datetime
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def link_url(context, link) -> str:
+    """The address of a menu link: the chosen page's URL, or the URL typed in."""
+    page = link.get("page")
+    if page is not None:
+        # Choosers hand over generic pages; the specific class knows the URL (sections answer at /<slug>/).
+        return page.specific_deferred.get_url(request=context.get("request")) or ""
+    return link.get("url") or ""
+
+
+@register.simple_tag(takes_context=True)
+def edit_url(context, page) -> str:
+    """The admin's edit link, for a signed-in user who may edit this page; '' for everyone else."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if page is None or getattr(page, "pk", None) is None or not (user and user.is_authenticated):
+        return ""
+    if not page.permissions_for_user(user).can_edit():
+        return ""
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+@register.filter
+def machine_time(value: datetime | None) -> str:
+    """A time for `<time datetime>`: the newsroom's zone, whole seconds (HTML allows at most three decimals)."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.isoformat(timespec="seconds")
+
+
+@register.filter
+def tag_url(tag) -> str:
+    return reverse("tag", kwargs={"slug": tag.slug})
+
+
+@register.filter
+def network_label(network: str) -> str:
+    from masthead.newsroom.blocks import SOCIAL_NETWORKS
+
+    return dict(SOCIAL_NETWORKS).get(network, network)

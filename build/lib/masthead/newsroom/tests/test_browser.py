@@ -1,0 +1,168 @@
+"""The public pages in a real browser: accessibility audits (axe-core), keyboard use, small screens, "Load more"."""
+
+import pytest
+from wagtail.models import Site
+
+from masthead.newsroom.models import (
+    ArticlePage,
+    HomeEditorsPick,
+    NewsroomSettings,
+    OpinionFormField,
+    OpinionFormPage,
+    TeamPage,
+)
+from masthead.newsroom.tests.factories import (
+    AuthorFactory,
+    ImageFactory,
+    NewsFeedPageFactory,
+    SectionPageFactory,
+    correction,
+    published_article,
+)
+
+# The pages are built once, committed, and served by one server thread for the whole module; Chromium starts
+# once too. The tests only read pages over HTTP, so they share the data; one process runs them (xdist group).
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    from pytest_django.live_server_helper import LiveServer
+
+    from masthead.newsroom.services import site_structure_ensure
+    from masthead.tests.helpers import database_restored
+
+    with django_db_blocker.unblock(), database_restored():
+        server = LiveServer("127.0.0.1:0")
+        try:
+            home = site_structure_ensure(site_name="Test Newsroom")
+            Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=server.thread.port)
+            newsroom(home)
+            yield server.url
+        finally:
+            server.stop()
+
+
+def newsroom(home):
+    """22 stories in a section with a tag, a correction, an Editors' Pick, a team, an opinion form, menus."""
+    site = Site.objects.get(is_default_site=True)
+    NewsFeedPageFactory(parent=home)
+    home.add_child(instance=TeamPage(title="Team", slug="team"))
+    war = SectionPageFactory(parent=home, title="War", slug="war")
+    author = AuthorFactory(name="Anna Writer", slug="anna", photo=ImageFactory())
+    image = ImageFactory(caption="Rescuers at work.", credit="Photographer/Agency")
+    for n in range(21):
+        published_article(
+            title=f"Headline number {n}",
+            slug=f"story-{n}",
+            section=war,
+            news_feed=True,
+            featured_image=image,
+            authors=[author],
+            hours_ago=48 - n,
+        )
+    article = published_article(
+        title="The story under test",
+        slug="story-under-test",
+        section=war,
+        featured_image=image,
+        authors=[author],
+        hours_ago=0.5,
+    )
+    article.tags.add("Kyiv")
+    correction(article, days_ago=0, text="A name was misspelled.")
+    HomeEditorsPick.objects.create(home=home, article=article, sort_order=0)
+    form = home.add_child(
+        instance=OpinionFormPage(title="Submit an Opinion", slug="opinion", to_address="ed@example.org")
+    )
+    OpinionFormField.objects.create(page=form, label="Your name", field_type="singleline", required=True)
+    OpinionFormField.objects.create(page=form, label="Your piece", field_type="multiline", required=True)
+    settings = NewsroomSettings.for_site(site)
+    settings.promo_text, settings.promo_url, settings.promo_button = "Documentary", "https://example.org/", "Watch"
+    settings.primary_menu = [
+        ("link", {"label": "War", "page": war, "url": ""}),
+        ("group", {"label": "More", "links": [{"label": "Team", "page": None, "url": "/team/"}]}),
+    ]
+    settings.footer_menu = [("group", {"label": "Sections", "links": [{"label": "War", "page": war, "url": ""}]})]
+    settings.social_links = [("link", {"network": "x", "url": "https://example.org/x"})]
+    settings.save()
+
+
+def test_the_newsroom_under_test_is_committed(db, site):
+    """The module's pages are committed for the server thread to read. (This test also has pytest-django create
+    the test database when the module runs alone: the browser tests themselves use no database fixture.)"""
+    assert ArticlePage.objects.live().count() == 22
+    assert Site.objects.get(is_default_site=True).root_url == site
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_public_pages_pass_an_accessibility_audit(site, page, axe_audit):
+    for path in [
+        "/story-under-test/",
+        "/",
+        "/war/",
+        "/news/",
+        "/tag/kyiv/",
+        "/author/anna/",
+        "/team/",
+        "/opinion/",
+        "/no-such-page/",
+    ]:
+        page.goto(site + path)
+        violations = axe_audit(page)
+        assert violations == [], f"{path}: {violations}"
+
+
+def test_keyboard_user_skips_to_the_content(site, page):
+    page.goto(site + "/story-under-test/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+    box = page.locator(".skip-link").bounding_box()
+    assert box["y"] >= 0, "the skip link shows when focused"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "focus is visible"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_small_screen_has_no_sideways_scroll_and_loads_a_small_webp(site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(site + "/story-under-test/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    featured = page.locator(".story__featured img")
+    current = featured.evaluate("img => img.currentSrc")
+    assert current.endswith(".webp")
+    assert "width-480" in current
+    assert featured.evaluate("img => img.complete && img.naturalWidth > 0")
+    context.close()
+
+
+def test_load_more_appends_the_next_page_in_place(site, page):
+    page.goto(site + "/news/")
+    items = page.locator("[data-feed] li")
+    assert items.count() == 20
+    page.click("[data-load-more]")
+    page.wait_for_function("document.querySelectorAll('[data-feed] li').length > 20")
+    assert items.count() == 21
+    assert page.url == site + "/news/"
+    assert page.locator("[data-load-more]").count() == 0
+
+
+def test_load_more_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/news/")
+    page.click("[data-load-more]")
+    assert page.url.endswith("/news/?page=2")
+    assert page.locator("[data-feed] li").count() == 1
+    context.close()

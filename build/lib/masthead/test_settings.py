@@ -1,0 +1,25 @@
+"""The tests' overlay on the one settings module: fast hashing, tasks run at once, local HTTP."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "masthead-tests-only")
+os.environ.setdefault("MASTHEAD_HTTPS", "0")
+os.environ["MASTHEAD_TIME_ZONE"] = "Europe/Kyiv"  # the tests' expected times; a developer's zone must not leak in
+os.environ.setdefault("MASTHEAD_MEDIA_ROOT", tempfile.mkdtemp(prefix="masthead-test-media-"))
+
+from masthead.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not memory, so the worker process started by the scheduling tests sees the same database.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"masthead-test-{os.getpid()}.sqlite3")}  # noqa: F405
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405 (Django's test client)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from masthead.newsroom import views as newsroom_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("tag/<str:slug>/", newsroom_views.tag, name="tag"),
+    path("author/<str:slug>/", newsroom_views.author, name="author"),
+]
+
+if settings.MASTHEAD_SERVE_MEDIA:
+    # Only image renditions are public files. Originals (an embargoed photo's among them) and documents (which
+    # may sit in a private collection) are never served from /media/: documents go through Wagtail's view above.
+    media = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{media}(?P<path>images/.+)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+urlpatterns.append(path("", include(wagtail_urls)))
