@@ -11,6 +11,7 @@ import time
 import pytest
 import requests
 from bs4 import BeautifulSoup
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from masthead.newsroom import services
@@ -115,7 +116,7 @@ def test_rejects_bad_input_and_stores_nothing(
 
 
 def test_a_refused_connection_is_stored_once_and_sent_when_the_server_is_back(
-    client, opinion_form, smtp_server, django_capture_on_commit_callbacks, caplog
+    client, opinion_form, smtp_server, django_capture_on_commit_callbacks, caplog, make_user
 ):
     smtp_server.stop()  # the port now refuses connections
     started = time.monotonic()
@@ -128,8 +129,11 @@ def test_a_refused_connection_is_stored_once_and_sent_when_the_server_is_back(
     assert "ConnectionRefusedError" in submission.email_error
     assert "email attempt 1 failed" in caplog.text
 
-    # Editors see it in the submissions list.
+    # Editors see it in the form's submissions list.
     assert submission.get_data()["email_status"] == "failed, will be retried"
+    client.force_login(make_user("editor", "Editors"))
+    listing = client.get(reverse("wagtailforms:list_submissions", args=[opinion_form.pk])).content.decode()
+    assert "Email to the editors" in listing and "failed, will be retried" in listing
 
     smtp_server.start()
     assert services.opinion_emails_resume() == 1  # what a worker does when it starts

@@ -75,3 +75,19 @@ def test_worker_catches_up_on_what_came_due_while_it_was_down(home):
     assert result.returncode == 0, result.stderr
     article.refresh_from_db()
     assert article.live
+
+
+def test_worker_log_is_quiet_but_shows_every_failure(home, database_tasks):
+    from masthead.newsroom.tasks import publish_scheduled_task
+
+    for _ in range(20):
+        publish_scheduled_task.enqueue()
+    publish_scheduled_task.enqueue("an argument it does not take")  # fails with a TypeError
+    result = run_worker()
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "Task worker started" in output
+    assert "state=SUCCESSFUL" not in output and "state=RUNNING" not in output
+    assert output.count("state=FAILED") == 1
+    assert "TypeError" in output
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 20

@@ -149,6 +149,16 @@ class SitePagesTests(TestCase):
             headlines(soup), ["Story 24", "Story 20", "Story 16", "Story 12", "Story 08", "Story 04", "Story 00"]
         )
 
+    def test_tag_and_author_pages_answer_only_get_and_head(self):
+        for url in ["/tag/prisoners-of-war/", "/author/ed-chief/"]:
+            self.assertEqual(self.client.head(url).status_code, 200, url)
+            for method in ["post", "put", "patch", "delete", "trace"]:
+                with self.subTest(url=url, method=method):
+                    response = getattr(self.client, method)(url)
+                    self.assertEqual(response.status_code, 405)
+                    self.assertEqual(response["Allow"], "GET, HEAD")
+                    self.assertNotIn(b"Story", response.content)
+
     def test_team_page_lists_staff_by_role(self):
         self.home.add_child(instance=TeamPage(title="Team", slug="team"))
         soup = soup_of(self.client.get("/team/"))
