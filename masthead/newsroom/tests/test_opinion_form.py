@@ -195,6 +195,13 @@ def worker_ready(log) -> bool:
     return log.exists() and "Task worker started" in log.read_text()
 
 
+def ready_worker(smtp_server, log):
+    """A `masthead worker` sending to the test's mail server, once it has started."""
+    worker = start_worker(log=log, EMAIL_URL=smtp_server.url, EMAIL_TIMEOUT="60")
+    wait_for(lambda: worker_ready(log), what="the worker to start")
+    return worker
+
+
 def state(submission_id):
     return OpinionSubmission.objects.values_list("email_status", flat=True).get(pk=submission_id)
 
@@ -203,10 +210,8 @@ def state(submission_id):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_stalled_mail_server_holds_up_no_reader(served_form, smtp_server, tmp_path):
     smtp_server.stall()
-    log = tmp_path / "worker.log"
-    worker = start_worker(log=log, EMAIL_URL=smtp_server.url, EMAIL_TIMEOUT="60")
+    worker = ready_worker(smtp_server, tmp_path / "worker.log")
     try:
-        wait_for(lambda: worker_ready(log), what="the worker to start")
         started = time.monotonic()
         response = submit_through_the_site(served_form)
         assert time.monotonic() - started < 1
@@ -233,10 +238,8 @@ def test_a_stalled_mail_server_holds_up_no_reader(served_form, smtp_server, tmp_
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_killed_workers_email_is_sent_by_the_next_worker_exactly_once(served_form, smtp_server, tmp_path):
     smtp_server.stall()
-    log = tmp_path / "first.log"
-    first = start_worker(log=log, EMAIL_URL=smtp_server.url, EMAIL_TIMEOUT="60")
+    first = ready_worker(smtp_server, tmp_path / "first.log")
     try:
-        wait_for(lambda: worker_ready(log), what="the worker to start")
         assert submit_through_the_site(served_form).status_code == 200
         submission = OpinionSubmission.objects.get()
         wait_for(lambda: smtp_server.stalled_sessions, what="the first worker to reach the stalled server")
