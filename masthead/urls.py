@@ -18,6 +18,7 @@ if settings.MASTHEAD_SERVE_MEDIA:
     # Only image renditions are public files. Originals (an embargoed photo's among them) and documents (which
     # may sit in a private collection) are never served from /media/: documents go through Wagtail's view above.
     media = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{media}(?P<path>images/.+)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    renditions = {"document_root": settings.MEDIA_ROOT / "images"}  # a path cannot climb out of it
+    urlpatterns.append(re_path(rf"^{media}images/(?P<path>.+)$", serve, renditions))
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -65,7 +66,17 @@ def test_a_public_document_is_served_through_wagtails_view(client, home, public_
 def test_image_originals_are_not_public_but_renditions_are(client, home):
     image = ImageFactory()
     assert image.file.name.startswith("original_images/")
-    assert client.get(f"/media/{image.file.name}").status_code == 404
+    original = image.file.read()
+    for path in [
+        f"/media/{image.file.name}",
+        f"/media/images/../{image.file.name}",
+        f"/media/images/%2e%2e/{image.file.name}",
+        f"/media/images/..%2f{image.file.name}",
+        f"/media/images//{settings.MEDIA_ROOT}/{image.file.name}",
+    ]:
+        response = client.get(path)
+        assert response.status_code in (400, 404), path
+        assert original not in body(response), path
     rendition = image.get_rendition("fill-100x100|format-webp")
     response = client.get(rendition.url)
     assert response.status_code == 200
