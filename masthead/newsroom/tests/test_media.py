@@ -132,3 +132,16 @@ def test_a_good_upload_is_kept(client, home, make_user):
     )
     assert response.status_code == 302
     assert NewsroomImage.objects.get().title == "Rally"
+
+
+def test_the_multiple_uploader_refuses_a_damaged_file_too(client, home, make_user):
+    client.force_login(make_user("editor", "Editors"))
+    response = client.post(
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": SimpleUploadedFile("truncated.jpg", jpeg_bytes(640, 480)[:600])},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    assert response.status_code == 200
+    assert response.json()["success"] is False
+    assert "This image file is damaged or incomplete" in response.json()["error_message"]
+    assert not NewsroomImage.objects.exists()
