@@ -197,6 +197,21 @@ def _body(rng: random.Random, image: NewsroomImage, related: ArticlePage | None)
     return body
 
 
+def demo_headline(n: int) -> tuple[str, str]:
+    """The n-th demo story's headline and its slug, unique for every n.
+
+    Place and story cycle with coprime periods (7, 22), so headlines repeat only after 154 stories; later
+    ones say which part they are, and the slug keeps that suffix whole however long the headline is.
+    """
+    place = PLACES[n % len(PLACES)]
+    story = STORIES[n % len(STORIES)][0]
+    headline = f"{place}: {story[0].upper()}{story[1:]}"
+    part = n // (len(PLACES) * len(STORIES)) + 1
+    if part == 1:
+        return headline, slugify(headline)[:80].rstrip("-")
+    return f"{headline} (part {part})", f"{slugify(headline)[:70].rstrip('-')}-part-{part}"
+
+
 @transaction.atomic
 def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
     """Build the demo newsroom on top of the site's structure. Refuses to run twice."""
@@ -262,15 +277,14 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
     for n in range(articles):
         place = PLACES[n % len(PLACES)]
         story, section_slug, news = STORIES[n % len(STORIES)]
-        # Place and story cycle with coprime periods (7, 22), so titles repeat only after 154 stories.
-        title = f"{place}: {story[0].upper()}{story[1:]}" + (f" (part {n // 154 + 1})" if n >= 154 else "")
+        title, slug = demo_headline(n)
         published = now - timedelta(hours=16 * (articles - n) + rng.randint(0, 10))
         year = timezone.localtime(published).year
         folder = folder_by_year.get(year) or folder_by_year.setdefault(year, services.archive_year_ensure(year=year))
         image = pictures[n % len(pictures)]
         article = ArticlePage(
             title=title,
-            slug=slugify(title)[:80],
+            slug=slug,
             standfirst=f"Demo story from {place}, invented to show the site: {story.split(',')[0]}.",
             section=sections[section_slug],
             featured_image=image,

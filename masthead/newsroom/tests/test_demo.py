@@ -121,3 +121,12 @@ class DemoNewsroomTests(TestCase):
         documents["404"] = missing.content.decode()
 
         self.assertEqual(html_errors(documents), [])
+
+
+def test_demo_headlines_have_unique_slugs_up_to_the_largest_demo():
+    from masthead.newsroom.demo import demo_headline
+
+    slugs = [demo_headline(n)[1] for n in range(2000)]  # `masthead demo` takes at most 2000 articles
+    assert len(set(slugs)) == len(slugs)
+    assert max(len(slug) for slug in slugs) <= 80
+    assert demo_headline(400)[0].endswith("(part 3)") and demo_headline(400)[1].endswith("-part-3")
