@@ -98,8 +98,25 @@ def serve_command(extra: list[str]) -> list[str]:
     ]
 
 
+def static_files_check() -> None:
+    """Refuse to serve production pages that would all answer 500 for want of collected static files."""
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if settings.DEBUG:
+        return  # development serves static files from the source folders
+    try:
+        staticfiles_storage.stored_name("masthead/site.css")
+    except ValueError as error:
+        sys.exit(
+            f"masthead serve: the static files in {settings.STATIC_ROOT} are missing or incomplete ({error}). "
+            "Run `masthead setup` (or `masthead collectstatic`) first."
+        )
+
+
 def serve(args: list[str]) -> None:
     _django_setup()  # fail here, loudly, on bad settings, rather than in workers that respawn for ever
+    static_files_check()
     os.execv(sys.executable, serve_command(args))  # noqa: S606 (our own interpreter, fixed arguments)
 
 

@@ -21,14 +21,18 @@ from masthead.tests.helpers import clean_environment, free_port, run_masthead
 
 @pytest.fixture(scope="module")
 def fresh_site(tmp_path_factory):
-    """`masthead setup` then `masthead demo --articles 3` on a new SQLite database in a new var/ folder."""
+    """`masthead setup` then `masthead demo --articles 3` on a new SQLite database in a new var/ folder.
+
+    Set up as `make run` does it, in development mode; everything else here runs in production mode, so the
+    tests also show that static files collected in development serve in production."""
     var = tmp_path_factory.mktemp("var")
     env = clean_environment(
         DEBUG="0", SECRET_KEY="cli-test-secret-key-" + "x" * 40, MASTHEAD_VAR_DIR=str(var), MASTHEAD_HTTPS="0"
     )
-    for args in (["setup"], ["demo", "--articles", "3"]):
-        result = run_masthead(*args, env=env)
-        assert result.returncode == 0, result.stderr
+    setup = run_masthead("setup", env={**env, "DEBUG": "1"})
+    assert setup.returncode == 0, setup.stderr
+    result = run_masthead("demo", "--articles", "3", env=env)
+    assert result.returncode == 0, result.stderr
     return var, env, result.stdout
 
 
@@ -167,3 +171,11 @@ def test_ctrl_c_on_run_stops_everything_within_seconds(fresh_site):
         time.sleep(0.1)
     assert session_processes(run.pid) == [], "a process of `masthead run` outlived it"
     assert get(f"http://127.0.0.1:{port}/", timeout=2) is None, "something still holds the port"
+
+
+def test_serve_refuses_to_start_without_collected_static_files(fresh_site, tmp_path):
+    _, env, _ = fresh_site
+    empty = {"MASTHEAD_PORT": str(free_port()), "MASTHEAD_STATIC_ROOT": str(tmp_path / "empty")}
+    result = run_masthead("serve", env={**env, **empty})
+    assert result.returncode != 0
+    assert "the static files in" in result.stderr and "Run `masthead setup`" in result.stderr
