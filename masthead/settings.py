@@ -195,6 +195,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers and crawlers ask for at the site's root (/favicon.ico) are static files, not Django 404s.
+WHITENOISE_ROOT = PROJECT_DIR / "public"
 # Media is served by the app itself unless a front server or object storage takes it over.
 MASTHEAD_SERVE_MEDIA = env_bool("MASTHEAD_SERVE_MEDIA", True)
 
