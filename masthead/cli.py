@@ -80,7 +80,7 @@ def serve_command(extra: list[str]) -> list[str]:
         "--port",
         PORT,
         "--workers",
-        os.environ.get("MASTHEAD_WEB_WORKERS", "1"),
+        os.environ.get("MASTHEAD_WEB_WORKERS") or str(os.cpu_count() or 1),  # one per core by default
         "--blocking-threads",
         os.environ.get("MASTHEAD_BLOCKING_THREADS", "1"),
         # A worker that crashes is replaced, and one that grows past the limit is replaced after its requests.
