@@ -1,9 +1,22 @@
-"""What every page's layout needs: the site's name. Nothing about the visitor."""
+"""What every page's layout needs: the site's name and its menus. Nothing about the visitor."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 
 def newsroom(request):
     site = Site.find_for_request(request)
-    return {"site_name": (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME}
+
+    def menus():
+        from masthead.newsroom import selectors
+        from masthead.newsroom.models import NewsroomSettings
+
+        if site is None:
+            return {"primary": [], "footer": []}
+        return selectors.site_menus(newsroom_settings=NewsroomSettings.for_request(request), request=request)
+
+    return {
+        "site_name": (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME,
+        "menus": SimpleLazyObject(menus),  # resolved only by templates that show them (not the admin's)
+    }

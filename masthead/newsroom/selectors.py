@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
@@ -16,6 +17,7 @@ from masthead.newsroom.models import (
     HomeEditorsPick,
     HomePage,
     NewsroomImage,
+    NewsroomSettings,
     SectionPage,
 )
 from masthead.newsroom.models.images import CARD_RENDITIONS, PORTRAIT_RENDITIONS
@@ -173,6 +175,48 @@ def article_page_context(*, article: ArticlePage, request) -> dict:
         "news_feed": feed,
         "editors_picks": picks,
     }
+
+
+MENUS_CACHE_SECONDS = 24 * 3600
+
+
+def site_menus(*, newsroom_settings: NewsroomSettings, request) -> dict[str, list[dict]]:
+    """The header and footer menus as plain labels and addresses, cached until the settings or a page change.
+
+    Resolving the menus' StreamFields costs queries and a URL lookup per linked page on every request; the
+    cache key carries the settings' version, read with the settings row the layout loads anyway, so every
+    process sees a change at once whatever its cache backend.
+    """
+    stamp = newsroom_settings.updated_at.timestamp() if newsroom_settings.updated_at else 0
+    key = f"newsroom:menus:{newsroom_settings.pk}:{stamp}:{newsroom_settings.pages_version}"
+    menus = cache.get(key)
+    if menus is None:
+        menus = {
+            "primary": _menu(newsroom_settings.primary_menu, request),
+            "footer": _menu(newsroom_settings.footer_menu, request),
+        }
+        cache.set(key, menus, MENUS_CACHE_SECONDS)
+    return menus
+
+
+def _menu(stream, request) -> list[dict]:
+    """Links whose page has been deleted (and so lead nowhere) are left out."""
+    items = []
+    for block in stream:
+        if block.block_type == "group":
+            links = [link for link in (_menu_link(link, request) for link in block.value["links"]) if link["url"]]
+            items.append({"label": block.value["label"], "links": links, "group": True})
+        elif (link := _menu_link(block.value, request))["url"]:
+            items.append(link)
+    return items
+
+
+def _menu_link(link, request) -> dict:
+    page = link.get("page")
+    if page is None:
+        return {"label": link["label"], "url": link.get("url") or ""}
+    # Choosers hand over generic pages; the specific class knows the URL (sections answer at /<slug>/).
+    return {"label": link["label"], "url": page.specific_deferred.get_url(request=request) or ""}
 
 
 def team_by_role() -> list[tuple[str, list[Author]]]:

@@ -18,6 +18,7 @@ from masthead.newsroom.models import (
     ArticleIndexPage,
     ArticleYearPage,
     HomePage,
+    NewsroomSettings,
     OpinionFormPage,
     OpinionSubmission,
 )
@@ -94,6 +95,11 @@ def scheduled_publishing_queue(*, at: datetime) -> None:
         return
     run_after = max(at, timezone.now())
     transaction.on_commit(lambda: publish_scheduled_task.using(run_after=run_after).enqueue())
+
+
+def menus_expire() -> None:
+    """A page changed its address or went away: the cached menus (selectors.site_menus) are built again."""
+    NewsroomSettings.objects.update(pages_version=F("pages_version") + 1)
 
 
 def tasks_orphaned_requeue(*, lease_seconds: int) -> int:

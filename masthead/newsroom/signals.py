@@ -1,8 +1,8 @@
 """Hooks Wagtail's events into the newsroom's services; nothing else happens here."""
 
-from django.db.models.signals import post_save
-from wagtail.models import Revision
-from wagtail.signals import page_published
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Revision
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from masthead.newsroom import services
 
@@ -17,6 +17,14 @@ def _page_published(sender, instance, **kwargs):
         services.scheduled_publishing_queue(at=instance.expire_at)
 
 
+def _page_changed(sender, instance=None, **kwargs):
+    if isinstance(instance, Page):
+        services.menus_expire()
+
+
 def connect():
     post_save.connect(_revision_saved, sender=Revision, dispatch_uid="newsroom-revision-scheduled")
     page_published.connect(_page_published, dispatch_uid="newsroom-page-expiry")
+    page_changes = {"published": page_published, "unpublished": page_unpublished, "moved": post_page_move}
+    for name, signal in {**page_changes, "deleted": post_delete}.items():
+        signal.connect(_page_changed, dispatch_uid=f"newsroom-menus-expire-{name}")

@@ -26,6 +26,12 @@ class NewsroomSettings(BaseSiteSetting):
     social_links = StreamField([("link", SocialLinkBlock())], blank=True)
     store_url = models.URLField("store link", blank=True)
 
+    # The menus are cached as plain labels and addresses (selectors.site_menus), keyed by these two: a save of
+    # these settings changes `updated_at`, and a page published, unpublished, moved or deleted bumps
+    # `pages_version` (services.menus_expire), since a menu's page may have changed its address.
+    updated_at = models.DateTimeField(auto_now=True)
+    pages_version = models.PositiveIntegerField(default=0, editable=False)
+
     panels = [
         FieldPanel("tagline"),
         MultiFieldPanel(

@@ -10,16 +10,6 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def link_url(context, link) -> str:
-    """The address of a menu link: the chosen page's URL, or the URL typed in."""
-    page = link.get("page")
-    if page is not None:
-        # Choosers hand over generic pages; the specific class knows the URL (sections answer at /<slug>/).
-        return page.specific_deferred.get_url(request=context.get("request")) or ""
-    return link.get("url") or ""
-
-
-@register.simple_tag(takes_context=True)
 def edit_url(context, page) -> str:
     """The admin's edit link, for a signed-in user who may edit this page; '' for everyone else."""
     request = context.get("request")

@@ -104,6 +104,7 @@ def png_bytes(width, height) -> bytes:
         ("empty.jpg", b"", "The submitted file is empty."),
         ("script.jpg", b"<script>alert(1)</script>", "Not a valid .jpeg image."),
     ],
+    ids=["fake", "truncated", "bomb", "empty", "script"],
 )
 def test_bad_image_uploads_get_a_form_error_and_store_nothing(client, home, make_user, name, content, message):
     client.force_login(make_user("editor", "Editors"))
