@@ -13,7 +13,7 @@ def newsroom(request):
         from masthead.newsroom.models import NewsroomSettings
 
         if site is None:
-            return {"primary": [], "footer": []}
+            return {"primary": [], "footer": [], "news_feed": ""}
         return selectors.site_menus(newsroom_settings=NewsroomSettings.for_request(request), request=request)
 
     return {

@@ -16,6 +16,7 @@ from masthead.newsroom.models import (
     Author,
     HomeEditorsPick,
     HomePage,
+    NewsFeedPage,
     NewsroomImage,
     NewsroomSettings,
     SectionPage,
@@ -99,10 +100,10 @@ def most_popular(*, limit: int = 5, exclude: Iterable[int] = ()) -> tuple[str, l
     return "Latest", latest_ids(limit=limit, exclude=exclude)
 
 
-def editors_pick_ids(*, home: HomePage | None, limit: int = 6) -> list[int]:
-    if home is None:
+def editors_pick_ids(*, home_id: int | None, limit: int = 6) -> list[int]:
+    if home_id is None:
         return []
-    picks = HomeEditorsPick.objects.filter(home=home, article__live=True).order_by("sort_order")
+    picks = HomeEditorsPick.objects.filter(home_id=home_id, article__live=True).order_by("sort_order")
     return list(picks.values_list("article_id", flat=True)[:limit])
 
 
@@ -119,13 +120,6 @@ def year_folder(*, year: int) -> ArticleYearPage | None:
     return ArticleYearPage.objects.filter(slug=str(year), depth=HOME_CHILD_DEPTH + 1).first()
 
 
-def home_page_for_request(request) -> HomePage | None:
-    site = Site.find_for_request(request)
-    if site is None:
-        return None
-    return HomePage.objects.filter(pk=site.root_page_id).first()
-
-
 def home_page_context(*, home: HomePage) -> dict:
     """Everything the front page shows; the latest stories fill whatever editors left empty."""
     top_count = 5  # the lead and four more
@@ -138,7 +132,7 @@ def home_page_context(*, home: HomePage) -> dict:
         if block.section.live
     ]
     popular_title, popular = most_popular(limit=10)
-    feed, picks = news_feed_ids(limit=8), editors_pick_ids(home=home)
+    feed, picks = news_feed_ids(limit=8), editors_pick_ids(home_id=home.pk)
     chosen, fill, feed, picks, popular, *sections = cards(
         chosen_ids, latest, feed, picks, popular, *[ids for _, ids in blocks]
     )
@@ -160,15 +154,11 @@ def article_page_context(*, article: ArticlePage, request) -> dict:
     more, feed, picks = cards(
         more_from_section_ids(article=article),
         news_feed_ids(limit=6, exclude=[article.pk]),
-        editors_pick_ids(home=home_page_for_request(request)),
+        editors_pick_ids(home_id=site.root_page_id if (site := Site.find_for_request(request)) else None),
     )
+    portraits = Prefetch("author__photo", NewsroomImage.objects.prefetch_renditions(*PORTRAIT_RENDITIONS))
     return {
-        "bylines": [
-            byline.author
-            for byline in article.authors.prefetch_related(
-                Prefetch("author__photo", NewsroomImage.objects.prefetch_renditions(*PORTRAIT_RENDITIONS))
-            )
-        ],
+        "bylines": [byline.author for byline in article.authors.select_related("author").prefetch_related(portraits)],
         "tag_list": list(article.tags.all()),
         "corrections": list(article.corrections.all()),
         "more_stories": more,
@@ -181,7 +171,8 @@ MENUS_CACHE_SECONDS = 24 * 3600
 
 
 def site_menus(*, newsroom_settings: NewsroomSettings, request) -> dict[str, list[dict]]:
-    """The header and footer menus as plain labels and addresses, cached until the settings or a page change.
+    """The header and footer menus as plain labels and addresses, and the News Feed's address (the rails link
+    it), cached until the settings or a page change.
 
     Resolving the menus' StreamFields costs queries and a URL lookup per linked page on every request; the
     cache key carries the settings' version, read with the settings row the layout loads anyway, so every
@@ -191,9 +182,11 @@ def site_menus(*, newsroom_settings: NewsroomSettings, request) -> dict[str, lis
     key = f"newsroom:menus:{newsroom_settings.pk}:{stamp}:{newsroom_settings.pages_version}"
     menus = cache.get(key)
     if menus is None:
+        news_feed = NewsFeedPage.objects.live().first()
         menus = {
             "primary": _menu(newsroom_settings.primary_menu, request),
             "footer": _menu(newsroom_settings.footer_menu, request),
+            "news_feed": (news_feed.get_url(request=request) or "") if news_feed else "",
         }
         cache.set(key, menus, MENUS_CACHE_SECONDS)
     return menus

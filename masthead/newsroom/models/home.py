@@ -6,7 +6,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
-from masthead.newsroom.models.routing import flat_page_for_slug
+from masthead.newsroom.models.routing import flat_article_for_slug, flat_section_for_slug
 
 
 class HomePage(Page):
@@ -37,8 +37,11 @@ class HomePage(Page):
         if not path_components:
             return super().route(request, path_components)
         slug, rest = path_components[0], path_components[1:]
-        child = self.get_children().filter(slug=slug).first()
-        page = child.specific if child else flat_page_for_slug(slug=slug)
+        # Articles first: they are most of the traffic, and one query finds one.
+        page = flat_article_for_slug(slug=slug)
+        if page is None:
+            child = self.get_children().filter(slug=slug).first()
+            page = child.specific if child else flat_section_for_slug(slug=slug)
         if page is None:
             raise Http404
         return page.route(request, rest)

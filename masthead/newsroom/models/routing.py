@@ -51,10 +51,10 @@ def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None) -> bool:
     return same.exists()
 
 
-def flat_page_for_slug(*, slug: str) -> Page | None:
-    """The live article, or else the live section, answering at /<slug>/."""
+def flat_article_for_slug(*, slug: str) -> Page | None:
+    """The live article at /<slug>/, with what its page shows first (section, featured image renditions)."""
     image_model = _model("NewsroomImage")
-    article = (
+    return (
         _model("ArticlePage")
         .objects.live()
         .filter(slug=slug)
@@ -62,8 +62,10 @@ def flat_page_for_slug(*, slug: str) -> Page | None:
         .prefetch_related(Prefetch("featured_image", image_model.objects.prefetch_renditions(*FIGURE_RENDITIONS)))
         .first()
     )
-    if article is not None:
-        return article
+
+
+def flat_section_for_slug(*, slug: str) -> Page | None:
+    """The live section at /<slug>/, however deep it sits."""
     return _model("SectionPage").objects.live().filter(slug=slug).first()
 
 
