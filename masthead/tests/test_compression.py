@@ -1,4 +1,5 @@
-"""Pages go out compressed as the client accepts (zstd, brotli, gzip); files and tiny responses as they are."""
+"""Pages go out compressed as the client accepts (zstd, brotli, gzip), files and tiny responses as they are; a page
+the client already has answers 304 Not Modified."""
 
 import gzip
 
@@ -44,3 +45,14 @@ def test_image_files_are_not_compressed_again(client, home):
     response = client.get(rendition.url, headers={"accept-encoding": "gzip, br"})
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+@pytest.mark.parametrize("accept", ["", "gzip", "br"])
+def test_a_page_the_client_has_answers_304(client, front_page, accept):
+    first = client.get("/", headers={"accept-encoding": accept})
+    etag = first["ETag"]
+    again = client.get("/", headers={"accept-encoding": accept, "if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    changed = client.get("/", headers={"accept-encoding": accept, "if-none-match": '"something-else"'})
+    assert changed.status_code == 200 and changed.content == first.content
