@@ -26,5 +26,7 @@ def connect():
     post_save.connect(_revision_saved, sender=Revision, dispatch_uid="newsroom-revision-scheduled")
     page_published.connect(_page_published, dispatch_uid="newsroom-page-expiry")
     page_changes = {"published": page_published, "unpublished": page_unpublished, "moved": post_page_move}
-    for name, signal in {**page_changes, "deleted": post_delete}.items():
+    for name, signal in page_changes.items():
         signal.connect(_page_changed, dispatch_uid=f"newsroom-menus-expire-{name}")
+    # Deleting any kind of page deletes its wagtailcore Page row too, which is all this needs to hear of.
+    post_delete.connect(_page_changed, sender=Page, dispatch_uid="newsroom-menus-expire-deleted")
