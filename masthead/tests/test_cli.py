@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from masthead.newsroom.tests.factories import AuthorFactory
-from masthead.tests.helpers import clean_environment, free_port, run_masthead
+from masthead.tests.helpers import clean_environment, free_port, run_masthead, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +48,7 @@ def get(url: str, *, timeout: float = 10) -> str | None:
 
 
 def wait_for_page(url: str, *, seconds: float = 30) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        body = get(url)
-        if body is not None:
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"{url} never answered")
+    return wait_for(lambda: get(url), timeout=seconds, what=f"{url} to answer")
 
 
 def children_of(pid: int) -> list[int]:
@@ -127,9 +121,7 @@ def test_serve_answers_replaces_a_killed_worker_and_logs_no_addresses(fresh_site
         # A web worker dies (killed, out of memory): granian starts another and the site keeps answering.
         os.kill(workers[0], signal.SIGKILL)
         assert "Skip to content" in wait_for_page(f"http://127.0.0.1:{port}/", seconds=15)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and len(children_of(server.pid)) < len(workers):
-            time.sleep(0.2)
+        wait_for(lambda: len(children_of(server.pid)) >= len(workers), timeout=15, what="the replacement worker")
         replaced = children_of(server.pid)
         assert len(replaced) == len(workers) and workers[0] not in replaced
         assert server.poll() is None
@@ -172,9 +164,7 @@ def test_ctrl_c_on_run_stops_everything_within_seconds(fresh_site):
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
     assert stopped_in < 10
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(children_of(run.pid) + session_processes(run.pid)):
-        time.sleep(0.1)
+    wait_for(lambda: not (children_of(run.pid) + session_processes(run.pid)), timeout=5, what="every child to end")
     assert session_processes(run.pid) == [], "a process of `masthead run` outlived it"
     assert get(f"http://127.0.0.1:{port}/", timeout=2) is None, "something still holds the port"
 

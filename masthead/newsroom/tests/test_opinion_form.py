@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from masthead.newsroom import services
 from masthead.newsroom.models import OpinionFormField, OpinionFormPage, OpinionSubmission
-from masthead.tests.helpers import run_worker, start_worker
+from masthead.tests.helpers import run_worker, start_worker, wait_for
 
 Status = OpinionSubmission.EmailStatus
 GOOD = {"your_name": "Оксана", "email": "oksana@example.org", "your_piece": "Local news matters. <script>x</script>"}
@@ -154,16 +154,6 @@ def test_gives_up_after_the_last_attempt(opinion_form, smtp_server):
 
 
 # With a real worker process ------------------------------------------------------------------------------------
-
-
-def wait_for(condition, *, timeout: float = 30, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def submit_through_the_site(base_url: str) -> requests.Response:
