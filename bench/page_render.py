@@ -30,6 +30,7 @@ def main() -> None:
         SECRET_KEY="bench-" + "x" * 50,
         MASTHEAD_VAR_DIR=var,
         MASTHEAD_HTTPS="0",
+        MASTHEAD_PAGE_CACHE="0",  # this measures rendering
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="masthead.settings",
     )

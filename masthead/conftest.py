@@ -7,6 +7,16 @@ from masthead.newsroom.services import site_structure_ensure
 from masthead.tests.helpers import free_port
 
 
+@pytest.fixture(autouse=True)
+def caches_cleared():
+    """Each test starts with empty caches: an entry made from another test's rolled-back data (Wagtail's site
+    root paths, the menus, a page) must not leak into it."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def home(db):
     """The site's home page, article archive and review workflow, as `masthead setup` makes them."""

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous readers' pages from the page cache, before everything below (see masthead/http_cache.py).
+    "masthead.http_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.middleware.TextCompressionMiddleware",
     # An ETag from the page's bytes, and 304 Not Modified when the client has them (weakened by compression).
@@ -113,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "masthead.http_cache.SignedInCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -156,11 +159,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches every process shares (the web workers, the task worker, the admin): Redis when REDIS_URL is set,
+# otherwise files under var/cache. "pages" holds whole public pages (masthead/http_cache.py) and nothing else,
+# so that it can be cleared on its own.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Pages in a database of their own (the next number, or REDIS_PAGES_URL): clearing them flushes that one.
+    _redis = urlsplit(REDIS_URL)
+    _pages_db = int(_redis.path.strip("/") or 0) + 1
+    REDIS_PAGES_URL = os.environ.get("REDIS_PAGES_URL") or _redis._replace(path=f"/{_pages_db}").geturl()
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_PAGES_URL},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / name),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+        for name in ("default", "pages")
+    }
+# Public pages: how long shared caches (and the page cache) keep a page between purges, how long a stale copy
+# may be served while a fresh one is made, and how long when the app is down. Purges make changes to a page
+# show at once; the expiry bounds how old the rails on other pages (News Feed, Editors' Picks) can be.
+MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
+# Front caches purged when a page changes (wagtail.contrib.frontend_cache backends): Varnish or nginx by HTTP
+# PURGE to MASTHEAD_PURGE_URL, Cloudflare with its zone and an API token. See docs/deploy.md.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("MASTHEAD_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["MASTHEAD_PURGE_URL"],
+    }
+if os.environ.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+        "BEARER_TOKEN": os.environ["CLOUDFLARE_API_TOKEN"],
+    }
+MASTHEAD_CACHE_SECONDS = int(os.environ.get("MASTHEAD_CACHE_SECONDS", "300"))
+MASTHEAD_CACHE_STALE_SECONDS = int(os.environ.get("MASTHEAD_CACHE_STALE_SECONDS", "30"))
+MASTHEAD_CACHE_STALE_IF_ERROR_SECONDS = int(os.environ.get("MASTHEAD_CACHE_STALE_IF_ERROR_SECONDS", "86400"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task still RUNNING this long after a worker claimed it is taken to be orphaned (its worker died) and is run

@@ -10,6 +10,15 @@ os.environ.setdefault("MASTHEAD_MEDIA_ROOT", tempfile.mkdtemp(prefix="masthead-t
 
 from masthead.settings import *  # noqa: E402, F403
 
+# One cache folder per test process (each pytest-xdist worker has its own database), shared with the worker
+# processes a test starts (they inherit the environment).
+_cache_dir = os.environ.setdefault("MASTHEAD_TEST_CACHE_DIR", tempfile.mkdtemp(prefix="masthead-test-cache-"))
+_cache_dir = os.path.join(_cache_dir, os.environ.get("PYTEST_XDIST_WORKER", "main"))
+for _name, _cache in CACHES.items():  # noqa: F405
+    _cache.update(BACKEND="django.core.cache.backends.filebased.FileBasedCache", LOCATION=f"{_cache_dir}/{_name}")
+# Off unless a test turns it on (test_page_cache.py): most tests change data under the pages they fetch.
+MASTHEAD_PAGE_CACHE = False
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

@@ -2,16 +2,21 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from masthead.http_cache import public_page
 from masthead.newsroom import views as newsroom_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("tag/<str:slug>/", newsroom_views.tag, name="tag"),
-    path("author/<str:slug>/", newsroom_views.author, name="author"),
+    path("tag/<str:slug>/", public_page(newsroom_views.tag), name="tag"),
+    path("author/<str:slug>/", public_page(newsroom_views.author), name="author"),
+    # What differs per visitor on a public page (the page's script asks only when someone is signed in).
+    path("_visitor/", newsroom_views.visitor, name="visitor"),
+    path("_health/", newsroom_views.health, name="health"),
 ]
 
 if settings.MASTHEAD_SERVE_MEDIA:
@@ -21,4 +26,8 @@ if settings.MASTHEAD_SERVE_MEDIA:
     renditions = {"document_root": settings.MEDIA_ROOT / "images"}  # a path cannot climb out of it
     urlpatterns.append(re_path(rf"^{media}images/(?P<path>.+)$", serve, renditions))
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's pages are public pages (masthead/http_cache.py): the same pattern as wagtail.urls, wrapped.
+urlpatterns += [
+    re_path(r"^((?:[\w\-]+/)*)$", public_page(wagtail_views.serve), name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -8,6 +8,8 @@ class NewsroomConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from masthead import http_cache
         from masthead.newsroom import checks, signals  # noqa: F401 (checks register themselves)
 
         signals.connect()
+        http_cache.connect()

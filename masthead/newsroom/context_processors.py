@@ -7,6 +7,11 @@ from wagtail.models import Site
 
 def newsroom(request):
     site = Site.find_for_request(request)
+    if site is not None:
+        from masthead.newsroom.models import NewsroomSettings
+
+        # The page's Last-Modified (masthead.http_cache): the settings row is one the layout reads anyway.
+        request.content_changed_at = NewsroomSettings.for_request(request).content_changed_at()
 
     def menus():
         from masthead.newsroom import selectors

@@ -212,6 +212,39 @@ def _menu_link(link, request) -> dict:
     return {"label": link["label"], "url": page.specific_deferred.get_url(request=request) or ""}
 
 
+def page_addresses(*, page) -> set[str]:
+    """The paths of every public page that shows this page, as it is now (the purge set of a change to it).
+
+    An article shows on its own page, the home page, its section and the sections above, its tags' and its
+    authors' pages, and the News Feed if it is in it. Rails on other articles (News Feed, Editors' Picks, More
+    news) are not listed: they expire with the pages' `s-maxage` (docs/deploy.md, "Caching").
+    """
+    from django.urls import reverse
+
+    page = page.specific_deferred
+    paths = {_path(page)}
+    if isinstance(page, HomePage | SectionPage):
+        paths.add("/")  # the home page's section blocks
+    if isinstance(page, ArticlePage):
+        paths.add("/")
+        if page.section_id and (section := SectionPage.objects.filter(pk=page.section_id).first()):
+            paths.update(_path(s) for s in SectionPage.objects.ancestor_of(section, inclusive=True).live())
+        paths.update(reverse("tag", kwargs={"slug": slug}) for slug in page.tags.values_list("slug", flat=True))
+        paths.update(
+            reverse("author", kwargs={"slug": slug})
+            for slug in Author.objects.filter(bylines__article=page).values_list("slug", flat=True)
+        )
+        if page.news_feed and (news_feed := NewsFeedPage.objects.live().first()):
+            paths.add(_path(news_feed))
+    paths.discard(None)
+    return paths
+
+
+def _path(page) -> str | None:
+    parts = page.specific_deferred.get_url_parts()
+    return parts[2] if parts else None
+
+
 def team_by_role() -> list[tuple[str, list[Author]]]:
     roles: dict[str, list[Author]] = defaultdict(list)
     for author in Author.objects.filter(is_staff_member=True).select_related("photo").order_by("team_order", "name"):

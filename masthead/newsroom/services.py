@@ -1,5 +1,5 @@
 """Operations that change the newsroom's state: the site's structure, the archive, scheduled publishing,
-and the opinion form's email to the editors."""
+purging changed pages from the caches, and the opinion form's email to the editors."""
 
 import io
 import logging
@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
+from masthead import http_cache
 from masthead.newsroom import selectors
 from masthead.newsroom.models import (
     ArticleIndexPage,
@@ -21,6 +22,7 @@ from masthead.newsroom.models import (
     NewsroomSettings,
     OpinionFormPage,
     OpinionSubmission,
+    PublicAddresses,
 )
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,43 @@ def scheduled_publishing_queue(*, at: datetime) -> None:
 
 def menus_expire() -> None:
     """A page changed its address or went away: the cached menus (selectors.site_menus) are built again."""
-    NewsroomSettings.objects.update(pages_version=F("pages_version") + 1)
+    NewsroomSettings.objects.update(pages_version=F("pages_version") + 1, pages_changed_at=timezone.now())
+
+
+def pages_purge(*, paths: set[str]) -> None:
+    """Once the change is committed: out of the app's page cache at once, and out of the front caches
+    (settings.WAGTAILFRONTENDCACHE: Varnish, nginx, Cloudflare…) by a background task."""
+
+    def purge():
+        http_cache.page_cache_purge(paths)
+        if settings.WAGTAILFRONTENDCACHE:
+            from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+            purge_urls_from_cache([settings.BASE_URL + path for path in sorted(paths)])
+
+    if paths:
+        transaction.on_commit(purge)
+
+
+def page_shown(*, page: Page) -> None:
+    """A page was published or moved: purge where it shows now and where it showed before, and remember now."""
+    stored = PublicAddresses.objects.filter(page_id=page.pk).values_list("paths", flat=True).first() or []
+    now = selectors.page_addresses(page=page)
+    PublicAddresses.objects.update_or_create(page_id=page.pk, defaults={"paths": sorted(now)})
+    pages_purge(paths=now | set(stored))
+
+
+def page_hidden(*, page: Page) -> None:
+    """A page was unpublished or is being deleted: purge everywhere it showed."""
+    stored = PublicAddresses.objects.filter(page_id=page.pk).values_list("paths", flat=True).first() or []
+    PublicAddresses.objects.filter(page_id=page.pk).delete()
+    pages_purge(paths=selectors.page_addresses(page=page) | set(stored))
+
+
+def layout_changed() -> None:
+    """What every page carries changed (the settings' menus or promo bar, or a page the menus may link moved
+    or went away): the whole page cache goes; front caches follow within `MASTHEAD_CACHE_SECONDS`."""
+    transaction.on_commit(http_cache.page_cache_clear)
 
 
 def tasks_orphaned_requeue(*, lease_seconds: int) -> int:

@@ -1,10 +1,11 @@
 """Hooks Wagtail's events into the newsroom's services; nothing else happens here."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, Revision
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from masthead.newsroom import services
+from masthead.newsroom.models import ArticlePage, NewsroomSettings
 
 
 def _revision_saved(sender, instance: Revision, created: bool, **kwargs):
@@ -22,6 +23,28 @@ def _page_changed(sender, instance=None, **kwargs):
         services.menus_expire()
 
 
+def _page_shown(sender, instance, **kwargs):
+    services.page_shown(page=instance)
+
+
+def _page_moved(sender, instance, **kwargs):
+    services.page_shown(page=instance)
+    if not isinstance(instance.specific_deferred, ArticlePage):
+        services.layout_changed()  # the menus may link it
+
+
+def _page_hidden(sender, instance, **kwargs):
+    if not (instance.live or kwargs.get("signal") is page_unpublished):
+        return  # a draft was deleted: no cache holds it
+    services.page_hidden(page=instance)
+    if not isinstance(instance.specific_deferred, ArticlePage):
+        services.layout_changed()
+
+
+def _settings_saved(sender, instance, **kwargs):
+    services.layout_changed()
+
+
 def connect():
     post_save.connect(_revision_saved, sender=Revision, dispatch_uid="newsroom-revision-scheduled")
     page_published.connect(_page_published, dispatch_uid="newsroom-page-expiry")
@@ -30,3 +53,9 @@ def connect():
         signal.connect(_page_changed, dispatch_uid=f"newsroom-menus-expire-{name}")
     # Deleting any kind of page deletes its wagtailcore Page row too, which is all this needs to hear of.
     post_delete.connect(_page_changed, sender=Page, dispatch_uid="newsroom-menus-expire-deleted")
+    # The caches: purge what a change shows on (services.page_shown, page_hidden).
+    page_published.connect(_page_shown, dispatch_uid="newsroom-purge-published")
+    post_page_move.connect(_page_moved, dispatch_uid="newsroom-purge-moved")
+    page_unpublished.connect(_page_hidden, dispatch_uid="newsroom-purge-unpublished")
+    pre_delete.connect(_page_hidden, sender=Page, dispatch_uid="newsroom-purge-deleted")
+    post_save.connect(_settings_saved, sender=NewsroomSettings, dispatch_uid="newsroom-purge-settings")

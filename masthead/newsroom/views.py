@@ -1,9 +1,19 @@
-"""Tag and author pages: plain Django views, at Ghost's addresses /tag/<slug>/ and /author/<slug>/."""
+"""Tag and author pages: plain Django views, at Ghost's addresses /tag/<slug>/ and /author/<slug>/; and what
+differs per visitor on the (cached) public pages."""
 
+import re
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import RequestContext, Template
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
+from wagtail.models import Page
 
+from masthead.http_cache import SIGNED_IN_COOKIE
 from masthead.newsroom import selectors
 from masthead.newsroom.models import Author
 
@@ -20,3 +30,40 @@ def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = selectors.paginate(selectors.author_articles(author=author), request=request, per_page=20)
     return render(request, "newsroom/author.html", {"author": author, "articles": articles})
+
+
+USERBAR = Template("{% load wagtailuserbar %}{% wagtailuserbar %}")
+
+
+@never_cache
+@require_safe
+def visitor(request):
+    """The per-visitor parts of the page `?page=<id>`, as JSON: its edit link and Wagtail's userbar for staff.
+
+    Public pages are the same bytes for everyone, so they carry none of this; their script asks here when the
+    `masthead_signed_in` cookie says someone is signed in.
+    """
+    page_id = request.GET.get("page", "")
+    page = Page.objects.filter(pk=int(page_id)).first() if re.fullmatch(r"[0-9]{1,18}", page_id) else None
+    user = request.user
+    if not user.is_authenticated:
+        response = JsonResponse({"signed_in": False})
+        response.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")  # the session ended; the page stops asking
+        return response
+    data = {"signed_in": True, "edit_url": "", "edit_label": "", "userbar": ""}
+    if page is not None:
+        page = page.specific_deferred
+        if page.permissions_for_user(user).can_edit():
+            data["edit_url"] = reverse("wagtailadmin_pages:edit", args=[page.pk])
+            data["edit_label"] = "Edit post" if page._meta.model_name == "articlepage" else "Edit page"
+        data["userbar"] = USERBAR.render(RequestContext(request, {"page": page, "self": page}))
+    return JsonResponse(data)
+
+
+@never_cache
+@require_safe
+def health(request):
+    """For load balancers and front caches (deploy/varnish): the app answers and its database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,5 +1,6 @@
 """The newsroom's models, one module per kind of page or thing."""
 
+from masthead.newsroom.models.addresses import PublicAddresses
 from masthead.newsroom.models.articles import (
     ArticleAuthor,
     ArticleIndexPage,
@@ -45,6 +46,7 @@ __all__ = [
     "OpinionFormField",
     "OpinionFormPage",
     "OpinionSubmission",
+    "PublicAddresses",
     "SectionPage",
     "StandardPage",
     "TeamPage",

@@ -31,6 +31,9 @@ class NewsroomSettings(BaseSiteSetting):
     # `pages_version` (services.menus_expire), since a menu's page may have changed its address.
     updated_at = models.DateTimeField(auto_now=True)
     pages_version = models.PositiveIntegerField(default=0, editable=False)
+    # When a page last changed in public (published, unpublished, moved, deleted): with `updated_at`, the
+    # Last-Modified of every page, since any page may show any article in its rails.
+    pages_changed_at = models.DateTimeField(null=True, editable=False)
 
     panels = [
         FieldPanel("tagline"),
@@ -60,6 +63,9 @@ class NewsroomSettings(BaseSiteSetting):
             raise ValidationError({"promo_ends_at": "The promo must end after it starts."})
         if self.promo_text and not self.promo_url:
             raise ValidationError({"promo_url": "A promo needs a link."})
+
+    def content_changed_at(self):
+        return max(filter(None, [self.updated_at, self.pages_changed_at]), default=None)
 
     def promo_active(self, now=None) -> bool:
         now = now or timezone.now()

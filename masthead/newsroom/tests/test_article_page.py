@@ -199,17 +199,26 @@ class ArticlePageTests(TestCase):
         self.assertNotIn("Set-Cookie", str(response.headers))
         self.assertEqual(response.cookies, {})
 
-    def test_staff_who_may_edit_see_edit_post(self):
-        editor = self.make_user("edna", "Editors")
-        self.client.force_login(editor)
-        _, soup = self.get_soup()
-        link = soup.find("a", string="Edit post")
-        self.assertEqual(link["href"], f"/admin/pages/{self.article.pk}/edit/")
+    def visitor(self, page_id):
+        response = self.client.get(f"/_visitor/?page={page_id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        return response.json()
 
-    def test_signed_in_user_without_edit_rights_sees_no_edit_link(self):
+    def test_staff_who_may_edit_get_edit_post_from_the_visitor_endpoint(self):
+        self.client.force_login(self.make_user("edna", "Editors"))
+        page_html = self.get_soup()[0].content
+        visitor = self.visitor(self.article.pk)
+        self.assertEqual(visitor["edit_url"], f"/admin/pages/{self.article.pk}/edit/")
+        self.assertEqual(visitor["edit_label"], "Edit post")
+        self.assertIn("wagtail-userbar", visitor["userbar"])
+        self.client.logout()
+        self.assertEqual(self.get_soup()[0].content, page_html)  # the page itself is the same bytes
+
+    def test_signed_in_user_without_edit_rights_gets_no_edit_link(self):
         self.client.force_login(self.make_user("reader"))
-        response, _ = self.get_soup()
-        self.assertNotIn("Edit post", response.content.decode())
+        visitor = self.visitor(self.article.pk)
+        self.assertEqual((visitor["signed_in"], visitor["edit_url"], visitor["userbar"]), (True, "", ""))
 
     def test_bounded_queries(self):
         self.client.get("/families-pressured/")  # renditions are made on the first view

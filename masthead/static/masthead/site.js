@@ -27,3 +27,29 @@ document.addEventListener("click", async (event) => {
     window.location.href = link.href;
   }
 });
+
+// Pages are the same for every reader (so caches can keep them). Someone signed in asks for what is theirs:
+// the edit link and Wagtail's userbar.
+if (document.cookie.split("; ").includes("masthead_signed_in=1")) {
+  const url = new URL("/_visitor/", window.location.href);
+  if (document.body.dataset.pageId) url.searchParams.set("page", document.body.dataset.pageId);
+  fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((visitor) => {
+      if (!visitor || !visitor.signed_in) return;
+      const heading = document.querySelector("main h1");
+      if (visitor.edit_url && heading) {
+        const paragraph = document.createElement("p");
+        const link = document.createElement("a");
+        paragraph.className = "staff-only";
+        link.href = visitor.edit_url;
+        link.textContent = visitor.edit_label;
+        paragraph.append(link);
+        heading.before(paragraph);
+      }
+      if (visitor.userbar) {
+        document.body.append(document.createRange().createContextualFragment(visitor.userbar));
+      }
+    })
+    .catch(() => {});
+}
