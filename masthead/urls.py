@@ -2,11 +2,11 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.http_cache import public_page
+from masthead.newsroom import serving
 from masthead.newsroom import views as newsroom_views
 
 urlpatterns = [
@@ -26,8 +26,9 @@ if settings.MASTHEAD_SERVE_MEDIA:
     renditions = {"document_root": settings.MEDIA_ROOT / "images"}  # a path cannot climb out of it
     urlpatterns.append(re_path(rf"^{media}images/(?P<path>.+)$", serve, renditions))
 
-# Wagtail's pages are public pages (masthead/http_cache.py): the same pattern as wagtail.urls, wrapped.
+# Wagtail's pages are public pages (masthead/http_cache.py), served at the same pattern as in wagtail.urls by
+# Wagtail's view with its repeated lookups cached (newsroom/serving.py).
 urlpatterns += [
-    re_path(r"^((?:[\w\-]+/)*)$", public_page(wagtail_views.serve), name="wagtail_serve"),
+    re_path(r"^((?:[\w\-]+/)*)$", public_page(serving.serve), name="wagtail_serve"),
     path("", include(wagtail_urls)),
 ]

@@ -2,16 +2,15 @@
 
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
-from wagtail.models import Site
+
+from masthead.newsroom import serving
 
 
 def newsroom(request):
-    site = Site.find_for_request(request)
+    site = serving.site_for_request(request)
     if site is not None:
-        from masthead.newsroom.models import NewsroomSettings
-
         # The page's Last-Modified (masthead.http_cache): the settings row is one the layout reads anyway.
-        request.content_changed_at = NewsroomSettings.for_request(request).content_changed_at()
+        request.content_changed_at = serving.newsroom_settings_for_request(request, site).content_changed_at()
 
     def menus():
         from masthead.newsroom import selectors

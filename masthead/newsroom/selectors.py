@@ -41,12 +41,16 @@ def published_articles() -> QuerySet:
     return ArticlePage.objects.live().order_by("-first_published_at", "-pk")
 
 
+# Listings and rails are lists of article ids; their cards are rendered from ids by `card_fragments`, which keeps
+# each card's HTML in the cache until a page changes, so a page of twenty cards is one id query and one cache read.
+
+
 def news_feed_articles() -> QuerySet:
-    return with_card_data(published_articles().filter(news_feed=True))
+    return published_articles().filter(news_feed=True).values_list("pk", flat=True)
 
 
 def section_articles(*, section: SectionPage) -> QuerySet:
-    return with_card_data(_in_section(published_articles(), section))
+    return _in_section(published_articles(), section).values_list("pk", flat=True)
 
 
 def _in_section(articles: QuerySet, section: SectionPage) -> QuerySet:
@@ -58,11 +62,11 @@ def subsections(*, section: SectionPage) -> QuerySet:
 
 
 def tag_articles(*, tag_slug: str) -> QuerySet:
-    return with_card_data(published_articles().filter(tags__slug=tag_slug))
+    return published_articles().filter(tags__slug=tag_slug).values_list("pk", flat=True)
 
 
 def author_articles(*, author: Author) -> QuerySet:
-    return with_card_data(published_articles().filter(authors__author=author))
+    return published_articles().filter(authors__author=author).values_list("pk", flat=True)
 
 
 # Rails (short lists of story cards) are read as ids first, then loaded together by `cards()`: a page with
@@ -85,10 +89,12 @@ def section_ids(*, section: SectionPage, limit: int) -> list[int]:
     return _ids(_in_section(published_articles(), section), limit)
 
 
-def more_from_section_ids(*, article: ArticlePage, limit: int = 4) -> list[int]:
-    if article.section_id is None:
-        return latest_ids(limit=limit, exclude=[article.pk])
-    return _ids(published_articles().filter(section_id=article.section_id).exclude(pk=article.pk), limit)
+def more_from_section_ids(*, section_id: int | None, limit: int = 5) -> list[int]:
+    """The newest of one section (of all sections for an article without one); shared by the section's articles,
+    which each leave themselves out."""
+    if section_id is None:
+        return latest_ids(limit=limit)
+    return _ids(published_articles().filter(section_id=section_id), limit)
 
 
 def most_popular(*, limit: int = 5, exclude: Iterable[int] = ()) -> tuple[str, list[int]]:
@@ -107,12 +113,34 @@ def editors_pick_ids(*, home_id: int | None, limit: int = 6) -> list[int]:
     return list(picks.values_list("article_id", flat=True)[:limit])
 
 
-def cards(*id_lists: list[int]) -> list[list[ArticlePage]]:
-    """The live articles of each id list, in its order, loaded with their card data in one go."""
-    wanted = {pk for ids in id_lists for pk in ids}
-    found = with_card_data(ArticlePage.objects.live().filter(pk__in=wanted)) if wanted else []
-    by_id = {article.pk: article for article in found}
-    return [[by_id[pk] for pk in ids if pk in by_id] for ids in id_lists]
+CARD_SECONDS = 24 * 3600
+
+
+def card_fragments(ids: Iterable[int], *, variant: str, render, version: int) -> list[str]:
+    """The HTML of each live article's card (`render(article)`) in the order of `ids`, from the cache where it is;
+    the others are loaded together (with authors, section, image renditions), rendered, and kept. The key holds
+    the newsroom's `pages_version`, which any page change moves on."""
+    ids = list(ids)
+    keys = {pk: f"card:{variant}:{version}:{pk}" for pk in ids}
+    found = cache.get_many(list(keys.values()))
+    missing = [pk for pk in ids if keys[pk] not in found]
+    if missing:
+        made = {
+            article.pk: render(article) for article in with_card_data(ArticlePage.objects.live().filter(pk__in=missing))
+        }
+        cache.set_many({keys[pk]: html for pk, html in made.items()}, CARD_SECONDS)
+        found.update({keys[pk]: html for pk, html in made.items()})
+    return [found[keys[pk]] for pk in ids if keys[pk] in found]
+
+
+def rail_ids(name: str, *, version: int, ids) -> list[int]:
+    """A rail's ids (`ids()`, an id query), kept until any page changes."""
+    key = f"rail:{name}:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = ids()
+        cache.set(key, found, CARD_SECONDS)
+    return found
 
 
 def year_folder(*, year: int) -> ArticleYearPage | None:
@@ -120,49 +148,64 @@ def year_folder(*, year: int) -> ArticleYearPage | None:
     return ArticleYearPage.objects.filter(slug=str(year), depth=HOME_CHILD_DEPTH + 1).first()
 
 
-def home_page_context(*, home: HomePage) -> dict:
-    """Everything the front page shows; the latest stories fill whatever editors left empty."""
-    top_count = 5  # the lead and four more
-    top_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
-    chosen_ids = list(dict.fromkeys(([home.lead_story_id] if home.lead_story_id else []) + top_ids))
-    latest = latest_ids(limit=top_count + len(chosen_ids))
-    blocks = [
-        (block.section, section_ids(section=block.section, limit=4))
-        for block in home.section_blocks.select_related("section").order_by("sort_order")
-        if block.section.live
-    ]
-    popular_title, popular = most_popular(limit=10)
-    feed, picks = news_feed_ids(limit=8), editors_pick_ids(home_id=home.pk)
-    chosen, fill, feed, picks, popular, *sections = cards(
-        chosen_ids, latest, feed, picks, popular, *[ids for _, ids in blocks]
-    )
-    stories = chosen[:top_count]
-    stories += [a for a in fill if a not in stories][: top_count - len(stories)]
+def home_page_context(*, home: HomePage, version: int) -> dict:
+    """Everything the front page shows, as article ids; the latest stories fill whatever editors left empty."""
+
+    def ids():
+        top_count = 5  # the lead and four more
+        top_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
+        chosen = list(dict.fromkeys(([home.lead_story_id] if home.lead_story_id else []) + top_ids))
+        live = set(ArticlePage.objects.live().filter(pk__in=chosen).values_list("pk", flat=True))
+        stories = [pk for pk in chosen if pk in live][:top_count]
+        stories += [pk for pk in latest_ids(limit=top_count * 2) if pk not in stories][: top_count - len(stories)]
+        blocks = [
+            (block.section_id, section_ids(section=block.section, limit=4))
+            for block in home.section_blocks.select_related("section").order_by("sort_order")
+            if block.section.live
+        ]
+        popular_title, popular = most_popular(limit=10)
+        return {
+            "stories": stories,
+            "news_feed": news_feed_ids(limit=8),
+            "editors_picks": editors_pick_ids(home_id=home.pk),
+            "blocks": blocks,
+            "most_popular": [pk for pk in popular if pk not in stories][:5],
+            "most_popular_title": popular_title,
+        }
+
+    chosen = rail_ids(f"home:{home.pk}", version=version, ids=ids)
+    sections = {
+        section.pk: section for section in SectionPage.objects.filter(pk__in=[pk for pk, _ in chosen["blocks"]])
+    }
     return {
-        "lead": stories[0] if stories else None,
-        "top_stories": stories[1:],
-        "news_feed": feed,
-        "section_blocks": [(section, articles) for (section, _), articles in zip(blocks, sections, strict=True)],
-        "editors_picks": picks,
-        "most_popular": [a for a in popular if a not in stories][:5],
-        "most_popular_title": popular_title,
+        "lead": chosen["stories"][:1],
+        "top_stories": chosen["stories"][1:],
+        "news_feed": chosen["news_feed"],
+        "section_blocks": [(sections[pk], ids) for pk, ids in chosen["blocks"] if pk in sections],
+        "editors_picks": chosen["editors_picks"],
+        "most_popular": chosen["most_popular"],
+        "most_popular_title": chosen["most_popular_title"],
     }
 
 
-def article_page_context(*, article: ArticlePage, request) -> dict:
-    """The article's bylines, tags, corrections and the rails around it."""
-    more, feed, picks = cards(
-        more_from_section_ids(article=article),
-        news_feed_ids(limit=6, exclude=[article.pk]),
-        editors_pick_ids(home_id=site.root_page_id if (site := Site.find_for_request(request)) else None),
+def article_page_context(*, article: ArticlePage, request, version: int) -> dict:
+    """The article's bylines, tags, corrections, and the ids of the rails around it."""
+    site = Site.find_for_request(request)
+    home_id = site.root_page_id if site else None
+    more = rail_ids(
+        f"section:{article.section_id}",
+        version=version,
+        ids=lambda: more_from_section_ids(section_id=article.section_id),
     )
+    feed = rail_ids("news-feed", version=version, ids=lambda: news_feed_ids(limit=7))
+    picks = rail_ids(f"picks:{home_id}", version=version, ids=lambda: editors_pick_ids(home_id=home_id))
     portraits = Prefetch("author__photo", NewsroomImage.objects.prefetch_renditions(*PORTRAIT_RENDITIONS))
     return {
         "bylines": [byline.author for byline in article.authors.select_related("author").prefetch_related(portraits)],
         "tag_list": list(article.tags.all()),
         "corrections": list(article.corrections.all()),
-        "more_stories": more,
-        "news_feed": feed,
+        "more_stories": [pk for pk in more if pk != article.pk][:4],
+        "news_feed": [pk for pk in feed if pk != article.pk][:6],
         "editors_picks": picks,
     }
 

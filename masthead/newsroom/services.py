@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from masthead import http_cache
-from masthead.newsroom import selectors
+from masthead.newsroom import selectors, serving
 from masthead.newsroom.models import (
     ArticleIndexPage,
     ArticleYearPage,
@@ -102,6 +102,7 @@ def scheduled_publishing_queue(*, at: datetime) -> None:
 def menus_expire() -> None:
     """A page changed its address or went away: the cached menus (selectors.site_menus) are built again."""
     NewsroomSettings.objects.update(pages_version=F("pages_version") + 1, pages_changed_at=timezone.now())
+    serving.serving_cache_expire()
 
 
 def pages_purge(*, paths: set[str]) -> None:

@@ -1,10 +1,10 @@
 """Hooks Wagtail's events into the newsroom's services; nothing else happens here."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
-from wagtail.models import Page, Revision
+from wagtail.models import Page, PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from masthead.newsroom import services
+from masthead.newsroom import services, serving
 from masthead.newsroom.models import ArticlePage, NewsroomSettings
 
 
@@ -43,6 +43,11 @@ def _page_hidden(sender, instance, **kwargs):
 
 def _settings_saved(sender, instance, **kwargs):
     services.layout_changed()
+    serving.serving_cache_expire()
+
+
+def _serving_changed(sender, **kwargs):
+    serving.serving_cache_expire()
 
 
 def connect():
@@ -59,3 +64,9 @@ def connect():
     page_unpublished.connect(_page_hidden, dispatch_uid="newsroom-purge-unpublished")
     pre_delete.connect(_page_hidden, sender=Page, dispatch_uid="newsroom-purge-deleted")
     post_save.connect(_settings_saved, sender=NewsroomSettings, dispatch_uid="newsroom-purge-settings")
+    # What newsroom/serving.py caches: the sites and whether any page is restricted.
+    for model in (Site, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _serving_changed, sender=model, dispatch_uid=f"newsroom-serving-{model.__name__}-{id(signal)}"
+            )

@@ -97,9 +97,10 @@ class ArticlePage(FlatURLMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from masthead.newsroom.selectors import article_page_context
+        from masthead.newsroom.serving import pages_version
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(article_page_context(article=self, request=request))
+        context.update(article_page_context(article=self, request=request, version=pages_version(request)))
         return context
 
     @property

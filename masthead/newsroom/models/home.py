@@ -47,10 +47,10 @@ class HomePage(Page):
         return page.route(request, rest)
 
     def get_context(self, request, *args, **kwargs):
-        from masthead.newsroom import selectors
+        from masthead.newsroom import selectors, serving
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_page_context(home=self))
+        context.update(selectors.home_page_context(home=self, version=serving.pages_version(request)))
         return context
 
 

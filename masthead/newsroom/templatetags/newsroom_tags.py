@@ -3,10 +3,38 @@
 from datetime import datetime
 
 from django import template
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+# How a story shows in each place: the template and its options.
+CARD_VARIANTS = {
+    "lead": ("newsroom/includes/card.html", {"lead": True, "show_image": True, "level": "2"}),
+    "top": ("newsroom/includes/card.html", {"show_image": True, "level": "2"}),
+    "rail": ("newsroom/includes/card.html", {"show_image": True}),
+    "rail-text": ("newsroom/includes/card.html", {"show_image": False}),
+    "feed": ("newsroom/includes/feed_item.html", {}),
+    "ranked": ("newsroom/includes/ranked_item.html", {}),
+}
+
+
+@register.simple_tag(takes_context=True)
+def cards(context, ids, variant: str) -> list[str]:
+    """The cards of these article ids, as HTML, from the card cache (selectors.card_fragments)."""
+    from masthead.newsroom import selectors, serving
+
+    request = context.get("request")
+    template_name, options = CARD_VARIANTS[variant]
+    card_template = get_template(template_name)
+
+    def render(article) -> str:
+        return card_template.render({"article": article, "request": request, **options})
+
+    version = serving.pages_version(request) if request else 0
+    return [mark_safe(html) for html in selectors.card_fragments(ids, variant=variant, render=render, version=version)]  # noqa: S308 (our templates' output)
 
 
 @register.filter

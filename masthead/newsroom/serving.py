@@ -1,0 +1,140 @@
+"""Wagtail's page serving, with the lookups every request repeats read from the shared cache: the site, the
+newsroom's settings, the route from an address to a page, and whether any page is restricted at all.
+
+Each is a handful of ORM queries on every request otherwise (building their SQL costs more than running it).
+They stay right by being dropped when what they come from changes (`serving_cache_expire`, called on commit of
+a settings save, a page published, unpublished, moved or deleted, a site or a view restriction saved), and
+the routes by carrying the settings' `pages_version` in their key.
+"""
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.http.request import split_domain_port
+from wagtail import hooks
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.wagtail_hooks import check_view_restrictions
+
+SITES_KEY = "serving:sites"
+RESTRICTIONS_KEY = "serving:restrictions"
+
+
+def site_for_request(request) -> Site | None:
+    """Site.find_for_request's answer, from the cached list of sites (Wagtail's matching rules)."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    sites = cache.get(SITES_KEY)
+    if sites is None:
+        sites = list(Site.objects.select_related("root_page"))
+        cache.set(SITES_KEY, sites, None)
+    hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
+    request._wagtail_site = _best_site(sites, hostname, int(port) if str(port).isdigit() else None)
+    return request._wagtail_site
+
+
+def _best_site(sites: list[Site], hostname: str, port: int | None) -> Site | None:
+    ranked = sorted(
+        (site for site in sites if site.hostname == hostname or site.is_default_site),
+        key=lambda site: (
+            0
+            if site.hostname == hostname and site.port == port
+            else 1
+            if site.hostname == hostname and site.is_default_site
+            else 2
+            if site.is_default_site
+            else 3
+        ),
+    )
+    if len(ranked) == 1 or (ranked and ranked[0].hostname == hostname):
+        return ranked[0]
+    if ranked and ranked[0].is_default_site:
+        return ranked[len(ranked) == 2]
+    return None
+
+
+def newsroom_settings_for_request(request, site: Site):
+    """NewsroomSettings.for_request, from the cache; left on the request where Wagtail looks for it."""
+    from masthead.newsroom.models import NewsroomSettings
+
+    attribute = NewsroomSettings.get_cache_attr_name()
+    if not hasattr(request, attribute):
+        key = f"serving:settings:{site.pk}"
+        newsroom_settings = cache.get(key)
+        if newsroom_settings is None:
+            newsroom_settings = NewsroomSettings.for_site(site)
+            cache.set(key, newsroom_settings, None)
+        newsroom_settings._request = request
+        setattr(request, attribute, newsroom_settings)
+    return getattr(request, attribute)
+
+
+def pages_version(request) -> int:
+    """The version every cache derived from the pages carries (routes, rails, cards): moved on by any change."""
+    site = site_for_request(request)
+    return newsroom_settings_for_request(request, site).pages_version if site else 0
+
+
+def route(request, path: str, site: Site):
+    """Page.route_for_request, remembered per address until any page changes (`pages_version`)."""
+    version = newsroom_settings_for_request(request, site).pages_version
+    key = f"serving:route:{site.pk}:{version}:{path}"
+    known = cache.get(key)
+    if known is not None:
+        label, pk = known
+        page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
+        if page is not None:
+            request._wagtail_route_for_request = (page, [], {})
+            return page, [], {}
+    result = Page.route_for_request(request, path)
+    if result is not None and not result[1] and not result[2]:
+        cache.set(key, (result[0]._meta.label, result[0].pk), 24 * 3600)
+    return result
+
+
+def serve(request, path):
+    """wagtail.views.serve, with the repeated lookups above; the same hooks, in the same order."""
+    site = site_for_request(request)
+    if site is None:
+        raise Http404
+    result = route(request, path, site)
+    if result is None:
+        raise Http404
+    page, args, kwargs = result
+
+    def serve_chain(page, request, args, kwargs):
+        return page.serve(request, *args, **kwargs)
+
+    chain = serve_chain
+    restricted = _any_restrictions()
+    for fn in reversed(hooks.get_hooks("on_serve_page")):
+        if fn is check_view_restrictions and not restricted:
+            continue  # no page is restricted: nothing to check (two queries saved on every page)
+        chain = fn(chain)
+    for fn in hooks.get_hooks("before_serve_page"):
+        response = fn(page, request, args, kwargs)
+        if isinstance(response, HttpResponse):
+            return response
+    return chain(page, request, args, kwargs)
+
+
+def _any_restrictions() -> bool:
+    restricted = cache.get(RESTRICTIONS_KEY)
+    if restricted is None:
+        restricted = PageViewRestriction.objects.exists()
+        cache.set(RESTRICTIONS_KEY, restricted, None)
+    return restricted
+
+
+def serving_cache_expire() -> None:
+    """Drop the cached sites, settings and restrictions, now and again once the change is committed (so that no
+    request in between caches what it read before the commit)."""
+
+    def expire():
+        keys = [SITES_KEY, RESTRICTIONS_KEY] + [
+            f"serving:settings:{pk}" for pk in Site.objects.values_list("pk", flat=True)
+        ]
+        cache.delete_many(keys)
+
+    expire()
+    transaction.on_commit(expire)
