@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -24,7 +23,7 @@ if settings.MASTHEAD_SERVE_MEDIA:
     # may sit in a private collection) are never served from /media/: documents go through Wagtail's view above.
     media = settings.MEDIA_URL.lstrip("/")
     renditions = {"document_root": settings.MEDIA_ROOT / "images"}  # a path cannot climb out of it
-    urlpatterns.append(re_path(rf"^{media}images/(?P<path>.+)$", serve, renditions))
+    urlpatterns.append(re_path(rf"^{media}images/(?P<path>.+)$", newsroom_views.rendition, renditions))
 
 # Wagtail's pages are public pages (masthead/http_cache.py), served at the same pattern as in wagtail.urls by
 # Wagtail's view with its repeated lookups cached (newsroom/serving.py).

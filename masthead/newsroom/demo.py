@@ -268,6 +268,9 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
         )
         for n in range(12)
     ]
+    for image in NewsroomImage.objects.all():
+        # What the worker does for an upload; done here so the demo shows its pictures at once.
+        services.image_renditions_make(image_id=image.pk)
     step += 1
     _progress(step, total, "images", out)
 

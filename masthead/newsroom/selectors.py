@@ -17,23 +17,18 @@ from masthead.newsroom.models import (
     HomeEditorsPick,
     HomePage,
     NewsFeedPage,
-    NewsroomImage,
     NewsroomSettings,
     SectionPage,
 )
-from masthead.newsroom.models.images import CARD_RENDITIONS, PORTRAIT_RENDITIONS
 from masthead.newsroom.models.routing import HOME_CHILD_DEPTH
 
 
 def with_card_data(articles: QuerySet) -> QuerySet:
-    """What a story card shows: authors, section, featured image with its renditions."""
+    """What a story card shows: authors, section, featured image (its renditions are listed on its row)."""
     return (
         articles.defer_streamfields()
-        .select_related("section")
-        .prefetch_related(
-            Prefetch("authors", queryset=ArticleAuthor.objects.select_related("author")),
-            Prefetch("featured_image", queryset=NewsroomImage.objects.prefetch_renditions(*CARD_RENDITIONS)),
-        )
+        .select_related("section", "featured_image")
+        .prefetch_related(Prefetch("authors", queryset=ArticleAuthor.objects.select_related("author")))
     )
 
 
@@ -199,9 +194,8 @@ def article_page_context(*, article: ArticlePage, request, version: int) -> dict
     )
     feed = rail_ids("news-feed", version=version, ids=lambda: news_feed_ids(limit=7))
     picks = rail_ids(f"picks:{home_id}", version=version, ids=lambda: editors_pick_ids(home_id=home_id))
-    portraits = Prefetch("author__photo", NewsroomImage.objects.prefetch_renditions(*PORTRAIT_RENDITIONS))
     return {
-        "bylines": [byline.author for byline in article.authors.select_related("author").prefetch_related(portraits)],
+        "bylines": [byline.author for byline in article.authors.select_related("author__photo")],
         "tag_list": list(article.tags.all()),
         "corrections": list(article.corrections.all()),
         "more_stories": [pk for pk in more if pk != article.pk][:4],

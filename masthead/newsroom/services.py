@@ -1,11 +1,13 @@
 """Operations that change the newsroom's state: the site's structure, the archive, scheduled publishing,
 purging changed pages from the caches, and the opinion form's email to the editors."""
 
+import hashlib
 import io
 import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import transaction
@@ -19,6 +21,7 @@ from masthead.newsroom.models import (
     ArticleIndexPage,
     ArticleYearPage,
     HomePage,
+    NewsroomImage,
     NewsroomSettings,
     OpinionFormPage,
     OpinionSubmission,
@@ -139,6 +142,50 @@ def layout_changed() -> None:
     """What every page carries changed (the settings' menus or promo bar, or a page the menus may link moved
     or went away): the whole page cache goes; front caches follow within `MASTHEAD_CACHE_SECONDS`."""
     transaction.on_commit(http_cache.page_cache_clear)
+
+
+def image_renditions_queue(*, image_id: int) -> None:
+    from masthead.newsroom.tasks import image_renditions_task
+
+    transaction.on_commit(lambda: image_renditions_task.enqueue(image_id))
+
+
+def image_renditions_make(*, image_id: int) -> str:
+    """Make every rendition the pages show of one image (RENDITION_SETS) and list them on its row, once: a
+    second run finds them listed, and a run while another worker is making them leaves it to that one."""
+    from masthead.newsroom.models.images import RENDITION_SETS
+
+    image = NewsroomImage.objects.filter(pk=image_id).first()
+    if image is None:
+        return "gone"
+    if image.renditions_ready:
+        return "already made"
+    source = image.renditions_source()
+    lock = "renditions:" + hashlib.sha256(f"{image_id}|{source}".encode()).hexdigest()
+    if not cache.add(lock, "making", timeout=600):
+        return "being made by another worker"
+    try:
+        made = {"source": source}
+        for name, formats in RENDITION_SETS.items():
+            made[name] = {}
+            for fmt, specs in formats.items():
+                renditions = image.get_renditions(*specs)
+                made[name][fmt] = [
+                    [renditions[spec].url, renditions[spec].width, renditions[spec].height] for spec in specs
+                ]
+        NewsroomImage.objects.filter(pk=image_id).update(renditions_made=made)
+        menus_expire()  # cards rendered without the picture are made again
+    finally:
+        cache.delete(lock)
+    return "made"
+
+
+def images_renditions_resume() -> int:
+    """Queue every image whose renditions are not made (run when a worker starts)."""
+    owed = [image.pk for image in NewsroomImage.objects.all() if not image.renditions_ready]
+    for image_id in owed:
+        image_renditions_queue(image_id=image_id)
+    return len(owed)
 
 
 def tasks_orphaned_requeue(*, lease_seconds: int) -> int:

@@ -5,7 +5,7 @@ from wagtail.models import Page, PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from masthead.newsroom import services, serving
-from masthead.newsroom.models import ArticlePage, NewsroomSettings
+from masthead.newsroom.models import ArticlePage, Author, NewsroomImage, NewsroomSettings
 
 
 def _revision_saved(sender, instance: Revision, created: bool, **kwargs):
@@ -46,6 +46,15 @@ def _settings_saved(sender, instance, **kwargs):
     serving.serving_cache_expire()
 
 
+def _image_saved(sender, instance, **kwargs):
+    if not instance.renditions_ready:
+        services.image_renditions_queue(image_id=instance.pk)
+
+
+def _cards_changed(sender, **kwargs):
+    services.menus_expire()  # an author's name or photo shows on cards and bylines: they are made again
+
+
 def _serving_changed(sender, **kwargs):
     serving.serving_cache_expire()
 
@@ -64,6 +73,9 @@ def connect():
     page_unpublished.connect(_page_hidden, dispatch_uid="newsroom-purge-unpublished")
     pre_delete.connect(_page_hidden, sender=Page, dispatch_uid="newsroom-purge-deleted")
     post_save.connect(_settings_saved, sender=NewsroomSettings, dispatch_uid="newsroom-purge-settings")
+    post_save.connect(_image_saved, sender=NewsroomImage, dispatch_uid="newsroom-image-renditions")
+    for signal in (post_save, post_delete):
+        signal.connect(_cards_changed, sender=Author, dispatch_uid=f"newsroom-author-cards-{id(signal)}")
     # What newsroom/serving.py caches: the sites and whether any page is restricted.
     for model in (Site, PageViewRestriction):
         for signal in (post_save, post_delete):

@@ -17,3 +17,11 @@ def opinion_email_task(submission_id: int):
     from masthead.newsroom import services
 
     return services.opinion_email_send(submission_id=submission_id)
+
+
+@task()
+def image_renditions_task(image_id: int):
+    """Make the renditions the pages show of one image; a rerun finds them made."""
+    from masthead.newsroom import services
+
+    return services.image_renditions_make(image_id=image_id)

@@ -8,8 +8,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import RequestContext, Template
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 from taggit.models import Tag
 from wagtail.models import Page
 
@@ -67,3 +69,13 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def rendition(request, path, document_root):
+    """An image rendition. Its name never changes meaning (a new upload or crop makes new names), so browsers and
+    caches may keep it for a year."""
+    response = serve(request, path, document_root=document_root)
+    if response.status_code == 200:
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    return response

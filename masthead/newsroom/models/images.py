@@ -1,21 +1,37 @@
-"""The newsroom's image model: every photo carries a caption and a credit."""
+"""The newsroom's image model: every photo carries a caption and a credit, and the renditions the pages show,
+made by the worker (services.image_renditions_make), never inside a reader's request."""
 
 from django.db import models
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.images.models import Image as WagtailImage
 
-# Renditions the templates ask for; prefetched so a listing costs no query per image.
-# The order inside a spec is the template's: `{% picture img format-{webp,jpeg} fill-{…} %}`.
-CARD_RENDITIONS = tuple(f"format-{fmt}|fill-{size}" for fmt in ("webp", "jpeg") for size in ("400x250", "800x500"))
-FIGURE_RENDITIONS = tuple(f"format-{fmt}|width-{w}" for fmt in ("webp", "jpeg") for w in (480, 800, 1200, 1600))
-PORTRAIT_RENDITIONS = ("fill-96x96|format-webp",)
+# The renditions each place on the pages shows: per format, its sizes (the largest is the fallback's src).
+RENDITION_SETS = {
+    "card": {fmt: [f"fill-{size}|format-{fmt}" for size in ("400x250", "800x500")] for fmt in ("webp", "jpeg")},
+    "figure": {fmt: [f"width-{w}|format-{fmt}" for w in (480, 800, 1200, 1600)] for fmt in ("webp", "jpeg")},
+    "portrait": {"webp": ["fill-96x96|format-webp", "fill-192x192|format-webp"]},
+    "portrait-large": {"webp": ["fill-160x160|format-webp", "fill-320x320|format-webp"]},
+}
 
 
 class NewsroomImage(AbstractImage):
     caption = models.TextField(blank=True, help_text="What the photo shows, as printed under it.")
     credit = models.CharField(max_length=255, blank=True, help_text="Photographer / agency.")
 
+    # {"source": what they were made from, "<set>": {"<format>": [[url, width, height], …]}}; empty until the
+    # worker has made them.
+    renditions_made = models.JSONField(default=dict, blank=True, editable=False)
+
     admin_form_fields = WagtailImage.admin_form_fields + ("caption", "credit")
+
+    def renditions_source(self) -> str:
+        """What the renditions depend on: the file and the focal point (crops follow it)."""
+        focal = (self.focal_point_x, self.focal_point_y, self.focal_point_width, self.focal_point_height)
+        return f"{self.file.name}|{focal}"
+
+    @property
+    def renditions_ready(self) -> bool:
+        return self.renditions_made.get("source") == self.renditions_source()
 
     @property
     def default_alt(self) -> str:

@@ -8,10 +8,8 @@ the page classes are looked up through the app registry, so the model modules ca
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from wagtail.models import Page
-
-from masthead.newsroom.models.images import FIGURE_RENDITIONS
 
 # Addresses the site's own URLs or Wagtail use; no page may take them.
 RESERVED_SLUGS = frozenset(
@@ -52,16 +50,8 @@ def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None) -> bool:
 
 
 def flat_article_for_slug(*, slug: str) -> Page | None:
-    """The live article at /<slug>/, with what its page shows first (section, featured image renditions)."""
-    image_model = _model("NewsroomImage")
-    return (
-        _model("ArticlePage")
-        .objects.live()
-        .filter(slug=slug)
-        .select_related("section")
-        .prefetch_related(Prefetch("featured_image", image_model.objects.prefetch_renditions(*FIGURE_RENDITIONS)))
-        .first()
-    )
+    """The live article at /<slug>/, with what its page shows first (section, featured image)."""
+    return _model("ArticlePage").objects.live().filter(slug=slug).select_related("section", "featured_image").first()
 
 
 def flat_section_for_slug(*, slug: str) -> Page | None:

@@ -6,6 +6,7 @@ from django import template
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -57,3 +58,34 @@ def network_label(network: str) -> str:
     from masthead.newsroom.blocks import SOCIAL_NETWORKS
 
     return dict(SOCIAL_NETWORKS).get(network, network)
+
+
+@register.simple_tag
+def picture_of(image, rendition_set: str, *, sizes: str, alt: str = "", css_class: str = "", loading: str = ""):
+    """A <picture> of the renditions the worker made of this image (models/images.py RENDITION_SETS): one
+    <source> per modern format, the last format as the <img> fallback with its width and height. Nothing until
+    they are made: a reader's request never makes one."""
+    if image is None or not image.renditions_ready or not (made := image.renditions_made.get(rendition_set)):
+        return ""
+    *sources, (fallback_format, fallback) = made.items()
+    src, width, height = fallback[0]
+    return format_html(
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}></picture>',
+        format_html_join(
+            "",
+            '<source srcset="{}" sizes="{}" type="image/{}">',
+            ((_srcset(items), sizes, fmt) for fmt, items in sources),
+        ),
+        src,
+        _srcset(fallback),
+        sizes,
+        width,
+        height,
+        alt,
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' loading="{}"', loading) if loading else "",
+    )
+
+
+def _srcset(items) -> str:
+    return ", ".join(f"{url} {width}w" for url, width, _ in items)

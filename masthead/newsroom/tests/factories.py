@@ -28,6 +28,14 @@ class ImageFactory(wagtail_factories.ImageFactory):
 
     class Meta:
         model = NewsroomImage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def renditions(self, create, extracted, **kwargs):
+        """Made as the worker makes them after an upload; `renditions=False` leaves them to be made."""
+        if create and extracted is not False:
+            services.image_renditions_make(image_id=self.pk)
+            self.renditions_made = NewsroomImage.objects.values_list("renditions_made", flat=True).get(pk=self.pk)
 
 
 class AuthorFactory(DjangoModelFactory):
