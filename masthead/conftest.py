@@ -13,8 +13,11 @@ def caches_cleared():
     root paths, the menus, a page) must not leak into it."""
     from django.core.cache import caches
 
+    from masthead.newsroom.serving import versioned_cache
+
     for cache in caches.all():
         cache.clear()
+    versioned_cache.clear()
 
 
 @pytest.fixture

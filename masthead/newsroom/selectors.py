@@ -3,10 +3,10 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
 from wagtail.models import Site
 
 from masthead.newsroom.models import (
@@ -21,6 +21,7 @@ from masthead.newsroom.models import (
     SectionPage,
 )
 from masthead.newsroom.models.routing import HOME_CHILD_DEPTH
+from masthead.newsroom.serving import versioned_cache
 
 
 def with_card_data(articles: QuerySet) -> QuerySet:
@@ -117,13 +118,13 @@ def card_fragments(ids: Iterable[int], *, variant: str, render, version: int) ->
     the newsroom's `pages_version`, which any page change moves on."""
     ids = list(ids)
     keys = {pk: f"card:{variant}:{version}:{pk}" for pk in ids}
-    found = cache.get_many(list(keys.values()))
+    found = versioned_cache.get_many(list(keys.values()))
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
         made = {
             article.pk: render(article) for article in with_card_data(ArticlePage.objects.live().filter(pk__in=missing))
         }
-        cache.set_many({keys[pk]: html for pk, html in made.items()}, CARD_SECONDS)
+        versioned_cache.set_many({keys[pk]: html for pk, html in made.items()}, CARD_SECONDS)
         found.update({keys[pk]: html for pk, html in made.items()})
     return [found[keys[pk]] for pk in ids if keys[pk] in found]
 
@@ -131,10 +132,10 @@ def card_fragments(ids: Iterable[int], *, variant: str, render, version: int) ->
 def rail_ids(name: str, *, version: int, ids) -> list[int]:
     """A rail's ids (`ids()`, an id query), kept until any page changes."""
     key = f"rail:{name}:{version}"
-    found = cache.get(key)
+    found = versioned_cache.get(key)
     if found is None:
         found = ids()
-        cache.set(key, found, CARD_SECONDS)
+        versioned_cache.set_many({key: found}, CARD_SECONDS)
     return found
 
 
@@ -183,22 +184,53 @@ def home_page_context(*, home: HomePage, version: int) -> dict:
     }
 
 
+def article_published(*, article: ArticlePage, request, version: int) -> dict:
+    """What the article's published version holds besides its own row: the body as HTML with its reading time,
+    the bylines, tags and corrections. All of it changes only when the article is published again (or an author
+    or picture it shows changes, which moves `pages_version` on), so it is read and rendered once per published
+    version and kept, as Ghost keeps each post's HTML beside its source. A preview reads it afresh."""
+
+    def read() -> dict:
+        html = render_to_string("newsroom/includes/article_body.html", {"page": article, "request": request})
+        return {
+            "html": html,
+            "minutes": article.reading_minutes,
+            "bylines": [byline.author for byline in article.authors.select_related("author__photo")],
+            "tags": [{"name": name, "slug": slug} for name, slug in article.tags.values_list("name", "slug")],
+            "corrections": list(article.corrections.values("date", "text")),
+        }
+
+    if getattr(request, "is_preview", False) or not article.live or article.last_published_at is None:
+        return read()
+    key = f"article:{article.pk}:{article.last_published_at.timestamp()}:{version}"
+    published = versioned_cache.get(key)
+    if published is None:
+        published = read()
+        versioned_cache.set_many({key: published}, CARD_SECONDS)
+    return published
+
+
 def article_page_context(*, article: ArticlePage, request, version: int) -> dict:
-    """The article's bylines, tags, corrections, and the ids of the rails around it."""
+    """The article's published content and the ids of the rails around it."""
     site = Site.find_for_request(request)
     home_id = site.root_page_id if site else None
-    more = rail_ids(
-        f"section:{article.section_id}",
-        version=version,
-        ids=lambda: more_from_section_ids(section_id=article.section_id),
-    )
+
+    def section_rail():
+        section = SectionPage.objects.filter(pk=article.section_id).first() if article.section_id else None
+        url = (section.get_url(request=request) or "") if section else ""
+        return {"ids": more_from_section_ids(section_id=article.section_id), "url": url}
+
+    more = rail_ids(f"more-news:{article.section_id}", version=version, ids=section_rail)
     feed = rail_ids("news-feed", version=version, ids=lambda: news_feed_ids(limit=7))
     picks = rail_ids(f"picks:{home_id}", version=version, ids=lambda: editors_pick_ids(home_id=home_id))
+    published = article_published(article=article, request=request, version=version)
     return {
-        "bylines": [byline.author for byline in article.authors.select_related("author__photo")],
-        "tag_list": list(article.tags.all()),
-        "corrections": list(article.corrections.all()),
-        "more_stories": [pk for pk in more if pk != article.pk][:4],
+        "body": published,
+        "bylines": published["bylines"],
+        "tag_list": published["tags"],
+        "corrections": published["corrections"],
+        "more_stories": [pk for pk in more["ids"] if pk != article.pk][:4],
+        "more_stories_url": more["url"],
         "news_feed": [pk for pk in feed if pk != article.pk][:6],
         "editors_picks": picks,
     }
@@ -217,7 +249,7 @@ def site_menus(*, newsroom_settings: NewsroomSettings, request) -> dict[str, lis
     """
     stamp = newsroom_settings.updated_at.timestamp() if newsroom_settings.updated_at else 0
     key = f"newsroom:menus:{newsroom_settings.pk}:{stamp}:{newsroom_settings.pages_version}"
-    menus = cache.get(key)
+    menus = versioned_cache.get(key)
     if menus is None:
         news_feed = NewsFeedPage.objects.live().first()
         menus = {
@@ -225,7 +257,7 @@ def site_menus(*, newsroom_settings: NewsroomSettings, request) -> dict[str, lis
             "footer": _menu(newsroom_settings.footer_menu, request),
             "news_feed": (news_feed.get_url(request=request) or "") if news_feed else "",
         }
-        cache.set(key, menus, MENUS_CACHE_SECONDS)
+        versioned_cache.set_many({key: menus}, MENUS_CACHE_SECONDS)
     return menus
 
 

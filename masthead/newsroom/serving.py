@@ -7,6 +7,9 @@ a settings save, a page published, unpublished, moved or deleted, a site or a vi
 the routes by carrying the settings' `pages_version` in their key.
 """
 
+import threading
+from collections import OrderedDict
+
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
@@ -15,6 +18,49 @@ from django.http.request import split_domain_port
 from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.wagtail_hooks import check_view_restrictions
+
+
+class VersionedCache:
+    """The shared cache, with a small in-process memory in front, for keys that carry `pages_version`.
+
+    What is stored under such a key never changes (a change moves the version on, so the key itself changes),
+    so a process may keep a copy without ever serving a stale one; it saves reading a file (or asking Redis)
+    for each of the dozens of cards a page shows.
+    """
+
+    def __init__(self, size: int = 4096):
+        self.size, self.memory, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get_many(self, keys: list[str]) -> dict:
+        with self.lock:
+            found = {key: self.memory[key] for key in keys if key in self.memory}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            shared = cache.get_many(missing)
+            self._remember(shared)
+            found.update(shared)
+        return found
+
+    def get(self, key: str):
+        return self.get_many([key]).get(key)
+
+    def set_many(self, values: dict, timeout: int) -> None:
+        cache.set_many(values, timeout)
+        self._remember(values)
+
+    def clear(self) -> None:
+        """This process's copies only (tests start afresh; the shared cache is cleared on its own)."""
+        with self.lock:
+            self.memory.clear()
+
+    def _remember(self, values: dict) -> None:
+        with self.lock:
+            self.memory.update(values)
+            while len(self.memory) > self.size:
+                self.memory.popitem(last=False)
+
+
+versioned_cache = VersionedCache()
 
 SITES_KEY = "serving:sites"
 RESTRICTIONS_KEY = "serving:restrictions"
@@ -79,16 +125,18 @@ def route(request, path: str, site: Site):
     """Page.route_for_request, remembered per address until any page changes (`pages_version`)."""
     version = newsroom_settings_for_request(request, site).pages_version
     key = f"serving:route:{site.pk}:{version}:{path}"
-    known = cache.get(key)
+    known = versioned_cache.get(key)
     if known is not None:
         label, pk = known
-        page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
+        model = apps.get_model(label)
+        queryset = model.serving_queryset() if hasattr(model, "serving_queryset") else model.objects.all()
+        page = next(iter(queryset.filter(pk=pk, live=True)[:1]), None)  # no ORDER BY, unlike first()
         if page is not None:
             request._wagtail_route_for_request = (page, [], {})
             return page, [], {}
     result = Page.route_for_request(request, path)
     if result is not None and not result[1] and not result[2]:
-        cache.set(key, (result[0]._meta.label, result[0].pk), 24 * 3600)
+        versioned_cache.set_many({key: (result[0]._meta.label, result[0].pk)}, 24 * 3600)
     return result
 
 

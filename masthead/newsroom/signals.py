@@ -49,6 +49,7 @@ def _settings_saved(sender, instance, **kwargs):
 def _image_saved(sender, instance, **kwargs):
     if not instance.renditions_ready:
         services.image_renditions_queue(image_id=instance.pk)
+    services.menus_expire()  # its caption or credit shows in bodies and figures kept per pages_version
 
 
 def _cards_changed(sender, **kwargs):

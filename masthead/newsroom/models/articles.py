@@ -95,6 +95,12 @@ class ArticlePage(FlatURLMixin, Page):
     class Meta:
         verbose_name = "article"
 
+    @classmethod
+    def serving_queryset(cls):
+        """How serving loads an article: with what its page shows first, and without its body's source (the
+        body comes rendered, selectors.article_body)."""
+        return cls.objects.defer_streamfields().select_related("featured_image")
+
     def get_context(self, request, *args, **kwargs):
         from masthead.newsroom.selectors import article_page_context
         from masthead.newsroom.serving import pages_version

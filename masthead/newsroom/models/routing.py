@@ -51,7 +51,7 @@ def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None) -> bool:
 
 def flat_article_for_slug(*, slug: str) -> Page | None:
     """The live article at /<slug>/, with what its page shows first (section, featured image)."""
-    return _model("ArticlePage").objects.live().filter(slug=slug).select_related("section", "featured_image").first()
+    return _model("ArticlePage").serving_queryset().live().filter(slug=slug).first()
 
 
 def flat_section_for_slug(*, slug: str) -> Page | None:

@@ -23,6 +23,26 @@ CARD_VARIANTS = {
 
 
 @register.simple_tag(takes_context=True)
+def layout_part(context, template_name: str) -> str:
+    """A piece of the layout every page shares (the promo bar, the header, the footer), rendered once per change
+    of the settings or the pages (and of the promo's window and the year it prints) and kept."""
+    from masthead.newsroom import serving
+
+    request = context.get("request")
+    site = serving.site_for_request(request) if request else None
+    if site is None:
+        return context.template.engine.get_template(template_name).render(context)
+    s = serving.newsroom_settings_for_request(request, site)
+    stamp = s.updated_at.timestamp() if s.updated_at else 0
+    key = f"layout:{template_name}:{site.pk}:{s.pages_version}:{stamp}:{s.promo_active()}:{timezone.localdate().year}"
+    html = serving.versioned_cache.get(key)
+    if html is None:
+        html = context.template.engine.get_template(template_name).render(context)
+        serving.versioned_cache.set_many({key: html}, 24 * 3600)
+    return mark_safe(html)  # noqa: S308 (our templates' output)
+
+
+@register.simple_tag(takes_context=True)
 def cards(context, ids, variant: str) -> list[str]:
     """The cards of these article ids, as HTML, from the card cache (selectors.card_fragments)."""
     from masthead.newsroom import selectors, serving
@@ -50,7 +70,8 @@ def machine_time(value: datetime | None) -> str:
 
 @register.filter
 def tag_url(tag) -> str:
-    return reverse("tag", kwargs={"slug": tag.slug})
+    """A tag's page, for a Tag or a {"slug": …} of one."""
+    return reverse("tag", kwargs={"slug": tag["slug"] if isinstance(tag, dict) else tag.slug})
 
 
 @register.filter
