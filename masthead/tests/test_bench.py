@@ -1,9 +1,12 @@
 """The benchmarks still run and end with one JSON line (their figures live in docs/benchmarks.md)."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from masthead.tests.helpers import clean_environment
 
@@ -24,3 +27,25 @@ def test_page_render_benchmark_runs():
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(figures["pages"]) == {"reference: about", "article", "home", "section", "news feed", "tag"}
     assert all(page["queries"] > 0 and page["p50_ms"] > 0 for page in figures["pages"].values())
+
+
+@pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("wrk", "varnishd", "nginx")),
+    reason="bench.pages needs wrk, Varnish and nginx (Debian packages; .ci/run installs them)",
+)
+def test_pages_benchmark_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.pages", "--articles", "3", "--duration", "1", "--connections", "4"],
+        cwd=REPOSITORY,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    for key in ("front_cache_vs_static", "cache_vs_floor", "article_cold_rps", "article_cold_cpu_ms"):
+        assert figures[key] > 0, key
+    assert figures["article_queries"] >= 1 and 0 < figures["article_weight_kb"] < 50
+    assert not any(measurement["errors"] for measurement in figures["results"].values())

@@ -88,7 +88,13 @@ def picture_of(image, rendition_set: str, *, sizes: str, alt: str = "", css_clas
     they are made: a reader's request never makes one."""
     if image is None or not image.renditions_ready or not (made := image.renditions_made.get(rendition_set)):
         return ""
-    *sources, (fallback_format, fallback) = made.items()
+    from masthead.newsroom.models.images import RENDITION_SETS
+
+    # In RENDITION_SETS's order (PostgreSQL's jsonb keeps no key order): modern formats first, the fallback last.
+    formats = [(fmt, made[fmt]) for fmt in RENDITION_SETS.get(rendition_set, {}) if made.get(fmt)]
+    if not formats:
+        return ""
+    *sources, (_, fallback) = formats
     src, width, height = fallback[0]
     return format_html(
         '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}></picture>',

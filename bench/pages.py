@@ -1,0 +1,308 @@
+"""The public pages served for real, against nginx serving the same article as a file and the framework's floor.
+
+    python -m bench.pages [--articles 44] [--duration 5] [--connections 16]
+
+Builds the demo newsroom (`--articles` stories) in a throw-away production-mode setup, starts `masthead serve`
+twice (page cache off, and on), Varnish with deploy/varnish/masthead.vcl and nginx with
+deploy/nginx/masthead.conf in front of the second, and a plain nginx serving a saved copy of the article's
+HTML. Then `wrk` (same connections and duration for each) measures the article, home and section pages:
+
+  (a) cold render: the page cache off (the shared pieces docs/deploy.md lists still cached)
+  (b) the app's page cache
+  (c) through each front cache in deploy/ (Varnish; nginx proxy_cache)
+  (d) nginx serving the saved article as a file (the article only)
+  (e) the framework's floor: a view with a constant answer through the same server and middleware
+
+and prints requests/s, p50/p99 and the serving processes' CPU ms per request for each, the ratios c/d and
+b/e, each page's query count and the article's compressed HTML+CSS+JS weight. The last line is one JSON object.
+
+Needs wrk, varnishd and nginx with libnginx-mod-http-cache-purge (Debian packages). The corpus is the demo
+newsroom until `masthead corpus` exists: `--articles` above a few hundred is slow to build.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("article", "home", "section")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=44)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per measurement")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    for tool in ("wrk", "varnishd", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(
+                f"bench.pages needs {tool} (apt-get install wrk varnish nginx-light libnginx-mod-http-cache-purge)"
+            )
+
+    var = Path(tempfile.mkdtemp(prefix="masthead-bench-pages-"))
+    var.chmod(0o755)  # nginx's workers (another user when it starts as root) read the saved page below it
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "MASTHEAD_VAR_DIR": str(var),
+        "MASTHEAD_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
+    }
+    env.pop("DATABASE_URL", None)
+    masthead = str(Path(sys.executable).parent / "masthead")
+    subprocess.run([masthead, "setup"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    subprocess.run([masthead, "demo", "--articles", str(args.articles)], env=env, check=True)  # noqa: S603
+
+    os.environ.update({**env, "MASTHEAD_PAGE_CACHE": "0"})
+    paths, queries = _paths_and_queries()
+    processes: list[subprocess.Popen] = []
+    try:
+        cold, cached = _free_port(), _free_port()
+        for port, page_cache in ((cold, "0"), (cached, "1")):
+            server_env = {**env, "MASTHEAD_PORT": str(port), "MASTHEAD_PAGE_CACHE": page_cache}
+            processes.append(_start([masthead, "serve"], server_env, log=var / f"serve-{port}.log"))
+        for port in (cold, cached):
+            _wait(f"http://127.0.0.1:{port}/_health/")
+        varnish = _start_varnish(var, backend=cached, processes=processes)
+        nginx_cache, nginx_static = _start_nginx(var, backend=cached, article=paths["article"], processes=processes)
+        servers = {
+            "a_cold": (cold, processes[0].pid),
+            "b_page_cache": (cached, processes[1].pid),
+            "c_varnish": (varnish, processes[2].pid),
+            "c_nginx": (nginx_cache, processes[3].pid),
+        }
+        weight = _weight(cached, paths["article"])
+        results: dict[str, dict] = {}
+        for mode, (port, pid) in servers.items():
+            extra = [] if mode.startswith(("a_", "b_")) else [processes[1].pid]  # the app answers their misses
+            for page in PAGES:
+                url = f"http://127.0.0.1:{port}{paths[page]}"
+                _get(url)  # fill the caches
+                results[f"{mode}:{page}"] = _wrk(url, [pid, *extra], args)
+        results["d_static:article"] = _wrk(
+            f"http://127.0.0.1:{nginx_static}{paths['article']}", [processes[3].pid], args
+        )
+        results["e_floor"] = _wrk(f"http://127.0.0.1:{cached}/_floor/", [processes[1].pid], args)
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+
+    print(f"{'measurement':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>12}")
+    for name, figures in results.items():
+        print(
+            f"{name:<24}{figures['rps']:>10.1f}{figures['p50_ms']:>9.2f}{figures['p99_ms']:>9.2f}{figures['cpu_ms']:>12.3f}"
+        )
+    static = results["d_static:article"]["rps"]
+    floor = results["e_floor"]["rps"]
+    ratios = {
+        "varnish_vs_static": round(results["c_varnish:article"]["rps"] / static, 2),
+        "nginx_cache_vs_static": round(results["c_nginx:article"]["rps"] / static, 2),
+        "cache_vs_floor": round(results["b_page_cache:article"]["rps"] / floor, 2),
+    }
+    print(
+        f"article: Varnish/static {ratios['varnish_vs_static']}, nginx proxy_cache/static "
+        f"{ratios['nginx_cache_vs_static']} (c/d); page cache/floor {ratios['cache_vs_floor']} (b/e)"
+    )
+    print("queries per page (cold render): " + ", ".join(f"{page} {count}" for page, count in queries.items()))
+    print(f"article weight, brotli: HTML+CSS+JS {weight['total_kb']} KB ({weight})")
+    print(
+        json.dumps(
+            {
+                "benchmark": "pages",
+                "articles": args.articles,
+                "front_cache_vs_static": ratios["nginx_cache_vs_static"],  # the front cache docs/deploy.md recommends
+                "varnish_vs_static": ratios["varnish_vs_static"],
+                "cache_vs_floor": ratios["cache_vs_floor"],
+                "article_cold_rps": results["a_cold:article"]["rps"],
+                "article_cold_cpu_ms": results["a_cold:article"]["cpu_ms"],
+                "article_queries": queries["article"],
+                "article_weight_kb": weight["total_kb"],
+                "results": results,
+                "queries": queries,
+            }
+        )
+    )
+
+
+def _paths_and_queries() -> tuple[dict[str, str], dict[str, int]]:
+    """The pages' addresses, and each one's query count on a cold render (in this process, page cache off)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from masthead.newsroom.models import ArticlePage, SectionPage
+
+    article = ArticlePage.objects.live().order_by("-first_published_at").first()
+    section = SectionPage.objects.live().filter(depth=3).order_by("path").first()
+    paths = {"article": article.url, "home": "/", "section": section.url}
+    client, counts = Client(SERVER_NAME="127.0.0.1"), {}
+    for page, path in paths.items():
+        client.get(path)
+        executed: list[str] = []
+
+        def count(execute, sql, params, many, context, executed=executed):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            assert client.get(path).status_code == 200, path
+        counts[page] = len(executed)
+    connection.close()
+    return paths, counts
+
+
+def _start_varnish(var: Path, *, backend: int, processes: list) -> int:
+    vcl = (ROOT / "deploy" / "varnish" / "masthead.vcl").read_text().replace('.port = "8000";', f'.port = "{backend}";')
+    (var / "masthead.vcl").write_text(vcl)
+    port = _free_port()
+    command = ["varnishd", "-F", "-j", "none", "-n", str(var / "varnish"), "-a", f"127.0.0.1:{port}"]
+    command += ["-f", str(var / "masthead.vcl"), "-s", "malloc,128m"]
+    processes.append(_start(command, os.environ.copy(), log=var / "varnish.log"))
+    _wait(f"http://127.0.0.1:{port}/_health/")
+    return port
+
+
+def _start_nginx(var: Path, *, backend: int, article: str, processes: list) -> tuple[int, int]:
+    """nginx with deploy/'s proxy cache in front of the app, and a plain server of the saved article file."""
+    cache_port, purge_port, static_port = _free_port(), _free_port(), _free_port()
+    site = (ROOT / "deploy" / "nginx" / "masthead.conf").read_text()
+    site = site.replace("/var/cache/nginx/masthead", str(var / "nginx-cache"))
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{cache_port};")
+    site = site.replace("127.0.0.1:8000", f"127.0.0.1:{backend}").replace("127.0.0.1:8080", f"127.0.0.1:{purge_port}")
+    copy = var / "static-copy" / article.strip("/")
+    copy.mkdir(parents=True)
+    (copy / "index.html").write_bytes(_get(f"http://127.0.0.1:{backend}{article}"))
+    for folder in (var / "static-copy", copy):
+        folder.chmod(0o755)
+    (copy / "index.html").chmod(0o644)
+    (var / "nginx-cache").mkdir()
+    (var / "nginx-cache").chmod(0o777)
+    module = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+    (var / "nginx.conf").write_text(
+        (f"load_module {module};\n" if module.exists() else "")
+        + f"pid {var}/nginx.pid;\nerror_log {var}/nginx-error.log;\nevents {{ worker_connections 1024; }}\n"
+        + "http {\n  access_log off;\n  include /etc/nginx/mime.types;\n"
+        + f"  server {{ listen 127.0.0.1:{static_port}; root {var}/static-copy; index index.html; }}\n"
+        + f"  include {var}/site.conf;\n}}\n"
+    )
+    (var / "site.conf").write_text(site)
+    processes.append(
+        _start(
+            ["nginx", "-c", str(var / "nginx.conf"), "-p", str(var), "-g", "daemon off;"],
+            os.environ.copy(),
+            log=var / "nginx.log",
+        )
+    )
+    _wait(f"http://127.0.0.1:{static_port}{article}")
+    return cache_port, static_port
+
+
+def _weight(port: int, article: str) -> dict:
+    """What a reader's browser downloads for the article page from this host, brotli-compressed: HTML, CSS, JS."""
+    html = _get(f"http://127.0.0.1:{port}{article}").decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    sizes = {"html": len(_get(f"http://127.0.0.1:{port}{article}", br=True))}
+    for asset in assets:
+        sizes[asset.rsplit("/", 1)[1]] = len(_get(f"http://127.0.0.1:{port}{asset}", br=True))
+    return {"total_kb": round(sum(sizes.values()) / 1024, 1), **sizes}
+
+
+def _wrk(url: str, pids: list[int], args) -> dict:
+    before = sum(_tree_cpu(pid) for pid in pids)
+    out = subprocess.run(  # noqa: S603
+        ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    used = sum(_tree_cpu(pid) for pid in pids) - before
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _latency(out, "50%"),
+        "p99_ms": _latency(out, "99%"),
+        "cpu_ms": round(used * 1000 / max(requests, 1), 3),
+        "errors": "Non-2xx" in out or "Socket errors" in out,
+    }
+
+
+def _latency(out: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", out).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo, ticks = 0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            total += int(stats[current][11]) + int(stats[current][12])
+        todo.extend(children.get(current, []))
+    return total / ticks
+
+
+def _get(url: str, *, br: bool = False) -> bytes:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "br"} if br else {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local servers)
+        return response.read()
+
+
+def _wait(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"bench.pages: {url} did not answer within {timeout:.0f} s")
+
+
+def _start(command: list[str], env: dict, *, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+if __name__ == "__main__":
+    main()
