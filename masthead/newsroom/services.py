@@ -102,8 +102,10 @@ def scheduled_publishing_queue(*, at: datetime) -> None:
     transaction.on_commit(lambda: publish_scheduled_task.using(run_after=run_after).enqueue())
 
 
-def menus_expire() -> None:
-    """A page changed its address or went away: the cached menus (selectors.site_menus) are built again."""
+def pages_changed() -> None:
+    """Something the pages show changed (a page published, unpublished, moved or deleted; an author; a picture):
+    `pages_version` moves on, so every cache keyed by it (menus, routes, rails, story cards, the layout's
+    pieces, articles' published content) is made again, and Last-Modified moves to now."""
     NewsroomSettings.objects.update(pages_version=F("pages_version") + 1, pages_changed_at=timezone.now())
     serving.serving_cache_expire()
 
@@ -174,7 +176,7 @@ def image_renditions_make(*, image_id: int) -> str:
                     [renditions[spec].url, renditions[spec].width, renditions[spec].height] for spec in specs
                 ]
         NewsroomImage.objects.filter(pk=image_id).update(renditions_made=made)
-        menus_expire()  # cards rendered without the picture are made again
+        pages_changed()  # cards rendered without the picture are made again
     finally:
         cache.delete(lock)
     return "made"

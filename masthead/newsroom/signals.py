@@ -20,7 +20,7 @@ def _page_published(sender, instance, **kwargs):
 
 def _page_changed(sender, instance=None, **kwargs):
     if isinstance(instance, Page):
-        services.menus_expire()
+        services.pages_changed()
 
 
 def _page_shown(sender, instance, **kwargs):
@@ -49,11 +49,11 @@ def _settings_saved(sender, instance, **kwargs):
 def _image_saved(sender, instance, **kwargs):
     if not instance.renditions_ready:
         services.image_renditions_queue(image_id=instance.pk)
-    services.menus_expire()  # its caption or credit shows in bodies and figures kept per pages_version
+    services.pages_changed()  # its caption or credit shows in bodies and figures kept per pages_version
 
 
 def _cards_changed(sender, **kwargs):
-    services.menus_expire()  # an author's name or photo shows on cards and bylines: they are made again
+    services.pages_changed()  # an author's name or photo shows on cards and bylines: they are made again
 
 
 def _serving_changed(sender, **kwargs):

@@ -26,9 +26,9 @@ class NewsroomSettings(BaseSiteSetting):
     social_links = StreamField([("link", SocialLinkBlock())], blank=True)
     store_url = models.URLField("store link", blank=True)
 
-    # The menus are cached as plain labels and addresses (selectors.site_menus), keyed by these two: a save of
-    # these settings changes `updated_at`, and a page published, unpublished, moved or deleted bumps
-    # `pages_version` (services.menus_expire), since a menu's page may have changed its address.
+    # What the pages show is cached (menus, routes, rails, story cards, the layout's pieces, articles' published
+    # content; newsroom/serving.py) under keys that carry these two: a save of these settings changes
+    # `updated_at`, and any change to what pages show moves `pages_version` on (services.pages_changed).
     updated_at = models.DateTimeField(auto_now=True)
     pages_version = models.PositiveIntegerField(default=0, editable=False)
     # When a page last changed in public (published, unpublished, moved, deleted): with `updated_at`, the
