@@ -217,7 +217,9 @@ def _from_entry(request, entry: dict, *, hit: bool) -> HttpResponse:
     if _not_modified(request, entry, etag):
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(entry["bodies"][encoding], status=entry["status"])
+        body = entry["bodies"][encoding]
+        response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry["status"])
+        response["Content-Length"] = str(len(body))
         for name, value in entry["headers"]:
             response[name] = value
         if encoding != "identity":

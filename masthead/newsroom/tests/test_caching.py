@@ -218,6 +218,12 @@ class PageCacheTests(Newsroom):
         later = http_date(time.time() + 60)
         self.assertEqual(self.get("/bridge-reopens/", HTTP_IF_MODIFIED_SINCE=later).status_code, 304)
 
+    def test_head_is_answered_from_the_cache_without_a_body(self):
+        page = self.get("/bridge-reopens/")
+        head = self.client.head("/bridge-reopens/")
+        self.assertEqual((head.status_code, head["X-Page-Cache"], head.content), (200, "hit", b""))
+        self.assertEqual(int(head["Content-Length"]), len(page.content))
+
     def test_what_skips_the_cache(self):
         self.get("/war/")
         self.assertNotIn("X-Page-Cache", self.get("/war/?utm_source=x"))  # unknown parameters
