@@ -27,6 +27,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
+from masthead.locks import lock_acquire, lock_held, lock_release
+
 PAGE_CACHE = "pages"  # the cache alias (settings.CACHES) that holds whole pages and nothing else
 SIGNED_IN_COOKIE = "masthead_signed_in"
 SAFE_METHODS = ("GET", "HEAD")
@@ -163,18 +165,40 @@ class PageCacheMiddleware:
         key = page_cache_key(request)
         if key is None:
             return self.get_response(request)
-        entry = caches[PAGE_CACHE].get(key)
+        cache = caches[PAGE_CACHE]
+        entry = cache.get(key)
+        if entry is None and not lock_acquire(f"rendering:{key}", seconds=RENDER_LOCK_SECONDS, cache_alias=PAGE_CACHE):
+            entry = _wait_for(cache, key)  # another process is rendering this page: a purged front page under
+            # a spike of readers is rendered once, not once per reader
         if entry is not None:
             return _from_entry(request, entry, hit=True)
-        accept_encoding = request.META.pop("HTTP_ACCEPT_ENCODING", "")  # render plain; compress once below
-        response = self.get_response(request)
-        request.META["HTTP_ACCEPT_ENCODING"] = accept_encoding
-        entry = _entry(response)
-        if entry is None:
-            return response
-        if request.method == "GET":
-            caches[PAGE_CACHE].set(key, entry, timeout=entry["seconds"])
-        return _from_entry(request, entry, hit=False)
+        try:
+            accept_encoding = request.META.pop("HTTP_ACCEPT_ENCODING", "")  # render plain; compress once below
+            response = self.get_response(request)
+            request.META["HTTP_ACCEPT_ENCODING"] = accept_encoding
+            entry = _entry(response)
+            if entry is None:
+                return response
+            if request.method == "GET":
+                cache.set(key, entry, timeout=entry["seconds"])
+            return _from_entry(request, entry, hit=False)
+        finally:
+            lock_release(f"rendering:{key}", cache_alias=PAGE_CACHE)
+
+
+RENDER_LOCK_SECONDS = 10  # a render that takes longer (or a process that died rendering) no longer holds others
+RENDER_WAIT_SECONDS = 3  # how long a request waits for another's render before rendering itself
+
+
+def _wait_for(cache, key: str) -> dict | None:
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+        if (entry := cache.get(key)) is not None:
+            return entry
+        if not lock_held(f"rendering:{key}", cache_alias=PAGE_CACHE):
+            return None  # the other render ended without storing (a page that may not be kept): render here
+    return None
 
 
 def _entry(response) -> dict | None:

@@ -186,6 +186,8 @@ else:
 # may be served while a fresh one is made, and how long when the app is down. Purges make changes to a page
 # show at once; the expiry bounds how old the rails on other pages (News Feed, Editors' Picks) can be.
 MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
+# Locks between processes on this machine when there is no Redis (masthead/locks.py).
+MASTHEAD_LOCKS_DIR = VAR_DIR / "locks"
 # Front caches purged when a page changes (wagtail.contrib.frontend_cache backends): Varnish or nginx by HTTP
 # PURGE to MASTHEAD_PURGE_URL, Cloudflare with its zone and an API token. See docs/deploy.md.
 WAGTAILFRONTENDCACHE = {}

@@ -16,6 +16,7 @@ _cache_dir = os.environ.setdefault("MASTHEAD_TEST_CACHE_DIR", tempfile.mkdtemp(p
 _cache_dir = os.path.join(_cache_dir, os.environ.get("PYTEST_XDIST_WORKER", "main"))
 for _name, _cache in CACHES.items():  # noqa: F405
     _cache.update(BACKEND="django.core.cache.backends.filebased.FileBasedCache", LOCATION=f"{_cache_dir}/{_name}")
+MASTHEAD_LOCKS_DIR = f"{_cache_dir}/locks"
 # Off unless a test turns it on (test_page_cache.py): most tests change data under the pages they fetch.
 MASTHEAD_PAGE_CACHE = False
 

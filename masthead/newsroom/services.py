@@ -1,13 +1,11 @@
 """Operations that change the newsroom's state: the site's structure, the archive, scheduled publishing,
 purging changed pages from the caches, and the opinion form's email to the editors."""
 
-import hashlib
 import io
 import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import transaction
@@ -16,6 +14,7 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from masthead import http_cache
+from masthead.locks import lock_acquire, lock_release
 from masthead.newsroom import selectors, serving
 from masthead.newsroom.models import (
     ArticleIndexPage,
@@ -163,8 +162,8 @@ def image_renditions_make(*, image_id: int) -> str:
     if image.renditions_ready:
         return "already made"
     source = image.renditions_source()
-    lock = "renditions:" + hashlib.sha256(f"{image_id}|{source}".encode()).hexdigest()
-    if not cache.add(lock, "making", timeout=600):
+    lock = f"renditions:{image_id}|{source}"
+    if not lock_acquire(lock, seconds=600):
         return "being made by another worker"
     try:
         made = {"source": source}
@@ -178,7 +177,7 @@ def image_renditions_make(*, image_id: int) -> str:
         NewsroomImage.objects.filter(pk=image_id).update(renditions_made=made)
         pages_changed()  # cards rendered without the picture are made again
     finally:
-        cache.delete(lock)
+        lock_release(lock)
     return "made"
 
 
