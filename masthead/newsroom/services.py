@@ -140,8 +140,9 @@ def page_hidden(*, page: Page) -> None:
 
 
 def layout_changed() -> None:
-    """What every page carries changed (the settings' menus or promo bar, or a page the menus may link moved
-    or went away): the whole page cache goes; front caches follow within `MASTHEAD_CACHE_SECONDS`."""
+    """Something many pages carry changed (the settings' menus or promo bar, a page the menus may link moved or
+    went away, an author, an edited picture): the whole page cache goes; front caches follow within
+    `MASTHEAD_CACHE_SECONDS`."""
     transaction.on_commit(http_cache.page_cache_clear)
 
 

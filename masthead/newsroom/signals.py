@@ -46,14 +46,18 @@ def _settings_saved(sender, instance, **kwargs):
     serving.serving_cache_expire()
 
 
-def _image_saved(sender, instance, **kwargs):
+def _image_saved(sender, instance, created=False, **kwargs):
     if not instance.renditions_ready:
         services.image_renditions_queue(image_id=instance.pk)
-    services.pages_changed()  # its caption or credit shows in bodies and figures kept per pages_version
+    if not created:  # an edited caption, credit or crop shows wherever the picture is: all of it is made again
+        services.pages_changed()
+        services.layout_changed()
 
 
 def _cards_changed(sender, **kwargs):
-    services.pages_changed()  # an author's name or photo shows on cards and bylines: they are made again
+    # An author's name or photo shows on cards and bylines on many pages: all of them are made again.
+    services.pages_changed()
+    services.layout_changed()
 
 
 def _serving_changed(sender, **kwargs):

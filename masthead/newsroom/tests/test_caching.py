@@ -298,6 +298,26 @@ class PageCacheTests(Newsroom):
         self.assertIn("A new tagline", response.content.decode())
 
 
+@override_settings(MASTHEAD_PAGE_CACHE=True)
+class SharedThingsTests(Newsroom):
+    """An author or a picture shows on many pages: changing one empties the page cache and the cached pieces."""
+
+    def get(self, path):
+        return self.client.get(path)
+
+    def test_an_author_renamed_shows_at_once(self):
+        self.get("/bridge-reopens/")
+        self.get("/")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.author.name = "Olena Renamed"
+            self.author.save()
+        for path in ("/bridge-reopens/", "/", "/author/olena-reporter/"):
+            with self.subTest(path):
+                response = self.get(path)
+                self.assertEqual(response["X-Page-Cache"], "miss")
+                self.assertIn("Olena Renamed", response.content.decode())
+
+
 class PurgeSetTests(Newsroom):
     def test_an_article_shows_on_its_page_home_sections_tags_authors_and_news_feed(self):
         self.assertEqual(
