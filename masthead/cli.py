@@ -44,6 +44,10 @@ def setup(args: list[str]) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("newsroom_setup")
+    # A deploy runs setup: pages kept from before it name the old static files and templates.
+    from django.core.cache import caches
+
+    caches["pages"].clear()
 
 
 def demo(args: list[str]) -> None:
