@@ -44,10 +44,13 @@ def setup(args: list[str]) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("newsroom_setup")
-    # A deploy runs setup: pages kept from before it name the old static files and templates.
+    # A deploy runs setup: pages and pieces kept from before it name the old static files and templates.
     from django.core.cache import caches
 
+    from masthead.newsroom.services import pages_changed
+
     caches["pages"].clear()
+    pages_changed()
 
 
 def demo(args: list[str]) -> None:

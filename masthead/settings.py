@@ -185,7 +185,10 @@ else:
 # Public pages: how long shared caches (and the page cache) keep a page between purges, how long a stale copy
 # may be served while a fresh one is made, and how long when the app is down. Purges make changes to a page
 # show at once; the expiry bounds how old the rails on other pages (News Feed, Editors' Picks) can be.
-MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
+# In development (DEBUG) both are off by default, so that an edited template shows at once.
+MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", not DEBUG)
+# The rendered pieces kept per `pages_version` (cards, rails, layout pieces, articles' published content).
+MASTHEAD_FRAGMENT_CACHE = env_bool("MASTHEAD_FRAGMENT_CACHE", not DEBUG)
 # Locks between processes on this machine when there is no Redis (masthead/locks.py).
 MASTHEAD_LOCKS_DIR = VAR_DIR / "locks"
 # Front caches purged when a page changes (wagtail.contrib.frontend_cache backends): Varnish or nginx by HTTP

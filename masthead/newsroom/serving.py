@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -32,6 +33,8 @@ class VersionedCache:
         self.size, self.memory, self.lock = size, OrderedDict(), threading.Lock()
 
     def get_many(self, keys: list[str]) -> dict:
+        if not settings.MASTHEAD_FRAGMENT_CACHE:
+            return {}
         with self.lock:
             found = {key: self.memory[key] for key in keys if key in self.memory}
         missing = [key for key in keys if key not in found]
@@ -45,6 +48,8 @@ class VersionedCache:
         return self.get_many([key]).get(key)
 
     def set_many(self, values: dict, timeout: int) -> None:
+        if not settings.MASTHEAD_FRAGMENT_CACHE:
+            return
         cache.set_many(values, timeout)
         self._remember(values)
 
