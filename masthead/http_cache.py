@@ -238,21 +238,20 @@ def _from_entry(request, entry: dict, *, hit: bool) -> HttpResponse:
     etag = entry["etag"]
     if etag and encoding != "identity":
         etag = "W/" + etag  # the same content, other bytes
-    if _not_modified(request, entry, etag):
+    not_modified = _not_modified(request, entry, etag)
+    if not_modified:
         response = HttpResponse(status=304)
     else:
         body = entry["bodies"][encoding]
         response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry["status"])
         response["Content-Length"] = str(len(body))
-        for name, value in entry["headers"]:
-            response[name] = value
         if encoding != "identity":
             response["Content-Encoding"] = encoding
+    for name, value in entry["headers"]:
+        if not not_modified or name.lower() in {"cache-control", "last-modified", "expires"}:  # a 304's headers
+            response[name] = value
     if etag:
         response["ETag"] = etag
-    for name, value in entry["headers"]:
-        if name.lower() in {"cache-control", "last-modified", "expires"}:
-            response[name] = value
     patch_vary_headers(response, ["Accept-Encoding"])
     if hit:
         response["Age"] = str(max(0, int(time.time() - entry["stored_at"])))

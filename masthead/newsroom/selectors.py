@@ -131,12 +131,7 @@ def card_fragments(ids: Iterable[int], *, variant: str, render, version: int) ->
 
 def rail_ids(name: str, *, version: int, ids) -> list[int]:
     """A rail's ids (`ids()`, an id query), kept until any page changes."""
-    key = f"rail:{name}:{version}"
-    found = versioned_cache.get(key)
-    if found is None:
-        found = ids()
-        versioned_cache.set_many({key: found}, CARD_SECONDS)
-    return found
+    return versioned_cache.get_or_set(f"rail:{name}:{version}", ids, CARD_SECONDS)
 
 
 def year_folder(*, year: int) -> ArticleYearPage | None:
@@ -203,11 +198,7 @@ def article_published(*, article: ArticlePage, request, version: int) -> dict:
     if getattr(request, "is_preview", False) or not article.live or article.last_published_at is None:
         return read()
     key = f"article:{article.pk}:{article.last_published_at.timestamp()}:{version}"
-    published = versioned_cache.get(key)
-    if published is None:
-        published = read()
-        versioned_cache.set_many({key: published}, CARD_SECONDS)
-    return published
+    return versioned_cache.get_or_set(key, read, CARD_SECONDS)
 
 
 def article_page_context(*, article: ArticlePage, request, version: int) -> dict:
@@ -249,16 +240,16 @@ def site_menus(*, newsroom_settings: NewsroomSettings, request) -> dict[str, lis
     """
     stamp = newsroom_settings.updated_at.timestamp() if newsroom_settings.updated_at else 0
     key = f"newsroom:menus:{newsroom_settings.pk}:{stamp}:{newsroom_settings.pages_version}"
-    menus = versioned_cache.get(key)
-    if menus is None:
+
+    def resolve() -> dict:
         news_feed = NewsFeedPage.objects.live().first()
-        menus = {
+        return {
             "primary": _menu(newsroom_settings.primary_menu, request),
             "footer": _menu(newsroom_settings.footer_menu, request),
             "news_feed": (news_feed.get_url(request=request) or "") if news_feed else "",
         }
-        versioned_cache.set_many({key: menus}, MENUS_CACHE_SECONDS)
-    return menus
+
+    return versioned_cache.get_or_set(key, resolve, MENUS_CACHE_SECONDS)
 
 
 def _menu(stream, request) -> list[dict]:

@@ -47,6 +47,14 @@ class VersionedCache:
     def get(self, key: str):
         return self.get_many([key]).get(key)
 
+    def get_or_set(self, key: str, make, timeout: int):
+        """The value under `key`, made by `make()` and kept when there is none (as Django's cache.get_or_set)."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.set_many({key: value}, timeout)
+        return value
+
     def set_many(self, values: dict, timeout: int) -> None:
         if not settings.MASTHEAD_FRAGMENT_CACHE:
             return
@@ -75,10 +83,7 @@ def site_for_request(request) -> Site | None:
     """Site.find_for_request's answer, from the cached list of sites (Wagtail's matching rules)."""
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
-    sites = cache.get(SITES_KEY)
-    if sites is None:
-        sites = list(Site.objects.select_related("root_page"))
-        cache.set(SITES_KEY, sites, None)
+    sites = cache.get_or_set(SITES_KEY, lambda: list(Site.objects.select_related("root_page")), None)
     hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
     request._wagtail_site = _best_site(sites, hostname, int(port) if str(port).isdigit() else None)
     return request._wagtail_site
@@ -110,11 +115,9 @@ def newsroom_settings_for_request(request, site: Site):
 
     attribute = NewsroomSettings.get_cache_attr_name()
     if not hasattr(request, attribute):
-        key = f"serving:settings:{site.pk}"
-        newsroom_settings = cache.get(key)
-        if newsroom_settings is None:
-            newsroom_settings = NewsroomSettings.for_site(site)
-            cache.set(key, newsroom_settings, None)
+        newsroom_settings = cache.get_or_set(
+            f"serving:settings:{site.pk}", lambda: NewsroomSettings.for_site(site), None
+        )
         newsroom_settings._request = request
         setattr(request, attribute, newsroom_settings)
     return getattr(request, attribute)
@@ -172,11 +175,7 @@ def serve(request, path):
 
 
 def _any_restrictions() -> bool:
-    restricted = cache.get(RESTRICTIONS_KEY)
-    if restricted is None:
-        restricted = PageViewRestriction.objects.exists()
-        cache.set(RESTRICTIONS_KEY, restricted, None)
-    return restricted
+    return cache.get_or_set(RESTRICTIONS_KEY, PageViewRestriction.objects.exists, None)
 
 
 def serving_cache_expire() -> None:

@@ -13,9 +13,10 @@ from masthead.tests.helpers import clean_environment
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def test_page_render_benchmark_runs():
+def run_benchmark(name: str, *arguments: str) -> dict:
+    """Run `python -m bench.NAME` briefly; its figures, the JSON object on its last line."""
     result = subprocess.run(
-        [sys.executable, "-m", "bench.page_render", "--requests", "2", "--articles", "3"],
+        [sys.executable, "-m", f"bench.{name}", *arguments],
         cwd=REPOSITORY,
         env=clean_environment(),
         capture_output=True,
@@ -24,7 +25,11 @@ def test_page_render_benchmark_runs():
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_page_render_benchmark_runs():
+    figures = run_benchmark("page_render", "--requests", "2", "--articles", "3")
     assert set(figures["pages"]) == {"reference: about", "article", "home", "section", "news feed", "tag"}
     assert all(page["queries"] > 0 and page["p50_ms"] > 0 for page in figures["pages"].values())
 
@@ -34,17 +39,7 @@ def test_page_render_benchmark_runs():
     reason="bench.pages needs wrk, Varnish and nginx (Debian packages; .ci/run installs them)",
 )
 def test_pages_benchmark_runs():
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--articles", "3", "--duration", "1", "--connections", "4"],
-        cwd=REPOSITORY,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures = run_benchmark("pages", "--articles", "3", "--duration", "1", "--connections", "4")
     for key in ("front_cache_vs_static", "cache_vs_floor", "article_cold_rps", "article_cold_cpu_ms"):
         assert figures[key] > 0, key
     assert figures["article_queries"] >= 1 and 0 < figures["article_weight_kb"] < 50

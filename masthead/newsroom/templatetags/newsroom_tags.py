@@ -28,18 +28,17 @@ def layout_part(context, template_name: str) -> str:
     of the settings or the pages (and of the promo's window and the year it prints) and kept."""
     from masthead.newsroom import serving
 
+    def render() -> str:
+        return context.template.engine.get_template(template_name).render(context)
+
     request = context.get("request")
     site = serving.site_for_request(request) if request else None
     if site is None:
-        return context.template.engine.get_template(template_name).render(context)
+        return render()
     s = serving.newsroom_settings_for_request(request, site)
     stamp = s.updated_at.timestamp() if s.updated_at else 0
     key = f"layout:{template_name}:{site.pk}:{s.pages_version}:{stamp}:{s.promo_active()}:{timezone.localdate().year}"
-    html = serving.versioned_cache.get(key)
-    if html is None:
-        html = context.template.engine.get_template(template_name).render(context)
-        serving.versioned_cache.set_many({key: html}, 24 * 3600)
-    return mark_safe(html)  # noqa: S308 (our templates' output)
+    return mark_safe(serving.versioned_cache.get_or_set(key, render, 24 * 3600))  # noqa: S308 (our templates' output)
 
 
 @register.simple_tag(takes_context=True)

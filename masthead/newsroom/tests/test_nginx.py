@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from masthead.newsroom.tests.test_varnish import _answers, article  # noqa: F401 (a fixture)
+from masthead.newsroom.tests.test_varnish import article, front_cache_in_front  # noqa: F401 (a fixture)
 from masthead.tests.helpers import free_port, wait_for
 
 CONF = Path(__file__).resolve().parents[3] / "deploy" / "nginx" / "masthead.conf"
@@ -43,20 +43,9 @@ def nginx(live_server, tmp_path, settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    settings.WAGTAILFRONTENDCACHE = {
-        "nginx": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{purge_port}",
-        }
-    }
-    settings.ALLOWED_HOSTS = ["*"]
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _answers(url + "/_health/"), what="nginx to answer", timeout=20)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yield from front_cache_in_front(
+        process, settings, url=f"http://127.0.0.1:{port}", purge_url=f"http://127.0.0.1:{purge_port}"
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

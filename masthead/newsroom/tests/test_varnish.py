@@ -34,12 +34,17 @@ def varnish(live_server, tmp_path, settings):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    yield from front_cache_in_front(process, settings, url=url, purge_url=url)
+
+
+def front_cache_in_front(process, settings, *, url: str, purge_url: str):
+    """Yield the front cache's address once it answers, with the app set to purge it by HTTP PURGE; stop it."""
     settings.WAGTAILFRONTENDCACHE = {
-        "varnish": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": url}
+        "front": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": purge_url}
     }
     settings.ALLOWED_HOSTS = ["*"]
     try:
-        wait_for(lambda: _answers(url + "/_health/"), what="Varnish to answer", timeout=20)
+        wait_for(lambda: _answers(url + "/_health/"), what=f"{process.args[0]} to answer", timeout=20)
         yield url
     finally:
         process.terminate()
