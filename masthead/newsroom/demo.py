@@ -153,13 +153,13 @@ def draw_portrait(seed: int, initials: str) -> bytes:
     return out.getvalue()
 
 
-def _image(title: str, data: bytes, caption: str, credit: str) -> NewsroomImage:
+def image_create(title: str, data: bytes, caption: str, credit: str) -> NewsroomImage:
     return NewsroomImage.objects.create(
         title=title, caption=caption, credit=credit, file=ImageFile(io.BytesIO(data), name=f"{slugify(title)}.jpg")
     )
 
 
-def _progress(done: int, total: int, label: str, out) -> None:
+def progress(done: int, total: int, label: str, out) -> None:
     if out is None:
         return
     width = 30
@@ -173,6 +173,7 @@ def _progress(done: int, total: int, label: str, out) -> None:
 def _publish(page: Page, at) -> None:
     page.save_revision().publish()
     Page.objects.filter(pk=page.pk).update(first_published_at=at, last_published_at=at, latest_revision_created_at=at)
+    services.article_listings_update(article_ids=[page.pk])  # listed under the back-dated time
 
 
 def _body(rng: random.Random, image: NewsroomImage, related: ArticlePage | None) -> list:
@@ -235,12 +236,12 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
                 instance=SectionPage(title=child_title, slug=child_slug, intro=f"Demo stories: {child_title}.")
             )
     step += 1
-    _progress(step, total, "sections", out)
+    progress(step, total, "sections", out)
 
     authors = []
     for index, (name, role, order) in enumerate(AUTHORS):
         initials = "".join(part[0] for part in name.split())
-        photo = _image(
+        photo = image_create(
             f"Portrait of {name}", draw_portrait(index, initials), f"{name}, demo portrait.", "Masthead demo"
         )
         authors.append(
@@ -257,10 +258,10 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
             )
         )
     step += 1
-    _progress(step, total, "authors", out)
+    progress(step, total, "authors", out)
 
     pictures = [
-        _image(
+        image_create(
             f"Demo picture {n + 1}",
             draw_picture(seed + n),
             f"A drawn landscape standing in for a news photo, number {n + 1}.",
@@ -272,7 +273,7 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
         # What the worker does for an upload; done here so the demo shows its pictures at once.
         services.image_renditions_make(image_id=image.pk)
     step += 1
-    _progress(step, total, "images", out)
+    progress(step, total, "images", out)
 
     now = timezone.now()
     folder_by_year = {}
@@ -317,7 +318,7 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
         _publish(article, published)
         made.append(article)
         step += 1
-        _progress(step, total, f"article {n + 1}", out)
+        progress(step, total, f"article {n + 1}", out)
 
     _build_pages(home, authors)
     newest = sorted(made, key=lambda a: a.pk, reverse=True)
@@ -333,7 +334,7 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
     home.save_revision().publish()
     _settings(home, sections)
     step += 1
-    _progress(step, total, "pages and settings", out)
+    progress(step, total, "pages and settings", out)
     return home
 
 

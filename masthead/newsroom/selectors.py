@@ -11,6 +11,7 @@ from wagtail.models import Site
 
 from masthead.newsroom.models import (
     ArticleAuthor,
+    ArticleListing,
     ArticlePage,
     ArticleYearPage,
     Author,
@@ -21,7 +22,7 @@ from masthead.newsroom.models import (
     SectionPage,
 )
 from masthead.newsroom.models.routing import HOME_CHILD_DEPTH
-from masthead.newsroom.serving import versioned_cache
+from masthead.newsroom.serving import pages_version, versioned_cache
 
 
 def with_card_data(articles: QuerySet) -> QuerySet:
@@ -33,64 +34,44 @@ def with_card_data(articles: QuerySet) -> QuerySet:
     )
 
 
-def published_articles() -> QuerySet:
-    return ArticlePage.objects.live().order_by("-first_published_at", "-pk")
+# Listings and rails are lists of article ids, read from models.listings (one index serves any page of any of them);
+# their cards are rendered from ids by `card_fragments`, which keeps each card's HTML in the cache until a page
+# changes, so a page of twenty cards is one id query and one cache read.
 
 
-# Listings and rails are lists of article ids; their cards are rendered from ids by `card_fragments`, which keeps
-# each card's HTML in the cache until a page changes, so a page of twenty cards is one id query and one cache read.
-
-
-def news_feed_articles() -> QuerySet:
-    return published_articles().filter(news_feed=True).values_list("pk", flat=True)
-
-
-def section_articles(*, section: SectionPage) -> QuerySet:
-    return _in_section(published_articles(), section).values_list("pk", flat=True)
-
-
-def _in_section(articles: QuerySet, section: SectionPage) -> QuerySet:
-    return articles.filter(section__in=SectionPage.objects.descendant_of(section, inclusive=True).values("pk"))
+def listing(kind: int, key: int = 0) -> QuerySet:
+    """The ids of the live articles in one listing, newest first."""
+    entries = ArticleListing.objects.filter(kind=kind, key=key).order_by("-published_at", "-article_id")
+    return entries.values_list("article_id", flat=True)
 
 
 def subsections(*, section: SectionPage) -> QuerySet:
     return SectionPage.objects.child_of(section).live().order_by("path")
 
 
-def tag_articles(*, tag_slug: str) -> QuerySet:
-    return published_articles().filter(tags__slug=tag_slug).values_list("pk", flat=True)
-
-
-def author_articles(*, author: Author) -> QuerySet:
-    return published_articles().filter(authors__author=author).values_list("pk", flat=True)
-
-
-# Rails (short lists of story cards) are read as ids first, then loaded together by `cards()`: a page with
-# five rails costs five small id queries and one card load, instead of five card loads.
-
-
-def _ids(articles: QuerySet, limit: int) -> list[int]:
-    return list(articles.values_list("pk", flat=True)[:limit])
+def _ids(ids: QuerySet, limit: int, exclude: Iterable[int] = ()) -> list[int]:
+    exclude = list(exclude)
+    return list((ids.exclude(article_id__in=exclude) if exclude else ids)[:limit])
 
 
 def latest_ids(*, limit: int, exclude: Iterable[int] = ()) -> list[int]:
-    return _ids(published_articles().exclude(pk__in=list(exclude)), limit)
+    return _ids(listing(ArticleListing.Kind.ALL), limit, exclude)
 
 
 def news_feed_ids(*, limit: int, exclude: Iterable[int] = ()) -> list[int]:
-    return _ids(published_articles().filter(news_feed=True).exclude(pk__in=list(exclude)), limit)
+    return _ids(listing(ArticleListing.Kind.NEWS_FEED), limit, exclude)
 
 
 def section_ids(*, section: SectionPage, limit: int) -> list[int]:
-    return _ids(_in_section(published_articles(), section), limit)
+    return _ids(listing(ArticleListing.Kind.SECTION, section.pk), limit)
 
 
 def more_from_section_ids(*, section_id: int | None, limit: int = 5) -> list[int]:
-    """The newest of one section (of all sections for an article without one); shared by the section's articles,
-    which each leave themselves out."""
+    """The newest of one section and those below it (of all sections for an article without one); shared by the
+    section's articles, which each leave themselves out."""
     if section_id is None:
         return latest_ids(limit=limit)
-    return _ids(published_articles().filter(section_id=section_id), limit)
+    return _ids(listing(ArticleListing.Kind.SECTION, section_id), limit)
 
 
 def most_popular(*, limit: int = 5, exclude: Iterable[int] = ()) -> tuple[str, list[int]]:
@@ -312,6 +293,12 @@ def team_by_role() -> list[tuple[str, list[Author]]]:
     return list(roles.items())
 
 
-def paginate(queryset, *, request, per_page: int) -> PaginatorPage:
-    """The page ?page=N asks for; nonsense or out-of-range numbers give the nearest valid page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def listing_page(kind: int, key: int = 0, *, request, per_page: int = 20) -> PaginatorPage:
+    """The page ?page=N of a listing (a section's with the sections below it); nonsense or out-of-range numbers
+    give the nearest valid page. The listing's length is kept until a page changes: counting reads its whole
+    range of the index (a millisecond at 20,000 stories), the page itself only up to its own entries."""
+    ids = listing(kind, key)
+    paginator = Paginator(ids, per_page)
+    count_key = f"listing-count:{kind}:{key}:{pages_version(request)}"
+    paginator.count = versioned_cache.get_or_set(count_key, ids.count, CARD_SECONDS)
+    return paginator.get_page(request.GET.get("page"))

@@ -3,8 +3,11 @@ purging changed pages from the caches, and the opinion form's email to the edito
 
 import io
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.management import call_command
@@ -18,6 +21,8 @@ from masthead.locks import lock_acquire, lock_release
 from masthead.newsroom import selectors, serving
 from masthead.newsroom.models import (
     ArticleIndexPage,
+    ArticleListing,
+    ArticlePage,
     ArticleYearPage,
     HomePage,
     NewsroomImage,
@@ -25,6 +30,7 @@ from masthead.newsroom.models import (
     OpinionFormPage,
     OpinionSubmission,
     PublicAddresses,
+    SectionPage,
 )
 
 log = logging.getLogger(__name__)
@@ -107,6 +113,79 @@ def pages_changed() -> None:
     pieces, articles' published content) is made again, and Last-Modified moves to now."""
     NewsroomSettings.objects.update(pages_version=F("pages_version") + 1, pages_changed_at=timezone.now())
     serving.serving_cache_expire()
+
+
+LISTING_CHUNK = 2000
+
+
+def article_listings_update(*, article_ids: Iterable[int] | None = None, models=None) -> int:
+    """Make the listing rows (models.listings) of these articles, or of every article, from what is live now;
+    an article that is not live gets none. Returns the number of rows made.
+
+    `models` is an app registry: a migration passes its historical one, so this is the one place that knows
+    which listings an article shows in: all stories; the News Feed if it is in it; its section and every
+    section above; each of its tags; each of its authors.
+    """
+    get = (models or django_apps).get_model
+    article_model, listing = get("newsroom", "ArticlePage"), get("newsroom", "ArticleListing")
+    tag_links, bylines = get("newsroom", "ArticleTag"), get("newsroom", "ArticleAuthor")
+    kind = ArticleListing.Kind
+    section_paths = dict(get("newsroom", "SectionPage").objects.values_list("pk", "path"))
+    section_at = {path: pk for pk, path in section_paths.items()}
+
+    def sections_above(section_id) -> list[int]:
+        path = section_paths.get(section_id, "")
+        return [
+            section_at[path[:end]]
+            for end in range(Page.steplen, len(path) + 1, Page.steplen)
+            if path[:end] in section_at
+        ]
+
+    if article_ids is None:
+        listing.objects.all().delete()
+        ids = list(article_model.objects.filter(live=True).order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = list(article_ids)
+    made = 0
+    for start in range(0, len(ids), LISTING_CHUNK):
+        chunk = ids[start : start + LISTING_CHUNK]
+        if article_ids is not None:
+            listing.objects.filter(article_id__in=chunk).delete()
+        live = article_model.objects.filter(pk__in=chunk, live=True)
+        tags, authors = defaultdict(list), defaultdict(list)
+        for article_id, tag_id in tag_links.objects.filter(content_object_id__in=chunk).values_list(
+            "content_object_id", "tag_id"
+        ):
+            tags[article_id].append(tag_id)
+        for article_id, author_id in bylines.objects.filter(article_id__in=chunk).values_list(
+            "article_id", "author_id"
+        ):
+            authors[article_id].append(author_id)
+        rows = []
+        for pk, section_id, news_feed, first, last in live.values_list(
+            "pk", "section_id", "news_feed", "first_published_at", "last_published_at"
+        ):
+            places = [(kind.ALL, 0)]
+            places += [(kind.NEWS_FEED, 0)] if news_feed else []
+            places += [(kind.SECTION, key) for key in sections_above(section_id)]
+            places += [(kind.TAG, key) for key in set(tags[pk])]
+            places += [(kind.AUTHOR, key) for key in set(authors[pk])]
+            at = first or last or timezone.now()
+            rows += [listing(kind=k, key=key, published_at=at, article_id=pk) for k, key in places]
+        listing.objects.bulk_create(rows, batch_size=1000)
+        made += len(rows)
+    return made
+
+
+def section_listings_update(*, section: Page) -> None:
+    """A section moved: its articles (and those of the sections below it) now list under other sections."""
+    sections = SectionPage.objects.descendant_of(section, inclusive=True).values("pk")
+    article_listings_update(article_ids=ArticlePage.objects.filter(section__in=sections).values_list("pk", flat=True))
+
+
+def listing_gone(*, kind: int, key: int) -> None:
+    """A section, tag or author was deleted: its listing goes with it."""
+    ArticleListing.objects.filter(kind=kind, key=key).delete()
 
 
 def pages_purge(*, paths: set[str]) -> None:

@@ -7,6 +7,7 @@ a settings save, a page published, unpublished, moved or deleted, a site or a vi
 the routes by carrying the settings' `pages_version` in their key.
 """
 
+import hashlib
 import threading
 from collections import OrderedDict
 
@@ -132,7 +133,8 @@ def pages_version(request) -> int:
 def route(request, path: str, site: Site):
     """Page.route_for_request, remembered per address until any page changes (`pages_version`)."""
     version = newsroom_settings_for_request(request, site).pages_version
-    key = f"serving:route:{site.pk}:{version}:{path}"
+    where = path if len(path) <= 160 else hashlib.sha256(path.encode()).hexdigest()  # keys stay short
+    key = f"serving:route:{site.pk}:{version}:{where}"
     known = versioned_cache.get(key)
     if known is not None:
         label, pk = known

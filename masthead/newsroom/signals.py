@@ -1,11 +1,12 @@
 """Hooks Wagtail's events into the newsroom's services; nothing else happens here."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
+from taggit.models import Tag
 from wagtail.models import Page, PageViewRestriction, Revision, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from masthead.newsroom import services, serving
-from masthead.newsroom.models import ArticlePage, Author, NewsroomImage, NewsroomSettings
+from masthead.newsroom.models import ArticleListing, ArticlePage, Author, NewsroomImage, NewsroomSettings, SectionPage
 
 
 def _revision_saved(sender, instance: Revision, created: bool, **kwargs):
@@ -39,6 +40,21 @@ def _page_hidden(sender, instance, **kwargs):
     services.page_hidden(page=instance)
     if not isinstance(instance.specific_deferred, ArticlePage):
         services.layout_changed()
+
+
+def _article_listed(sender, instance, **kwargs):
+    if isinstance(instance.specific_deferred, ArticlePage):
+        services.article_listings_update(article_ids=[instance.pk])
+
+
+def _section_moved(sender, instance, **kwargs):
+    if isinstance(instance.specific_deferred, SectionPage):
+        services.section_listings_update(section=instance)
+
+
+def _listing_gone(sender, instance, **kwargs):
+    kind = {Tag: ArticleListing.Kind.TAG, Author: ArticleListing.Kind.AUTHOR}.get(sender, ArticleListing.Kind.SECTION)
+    services.listing_gone(kind=kind, key=instance.pk)
 
 
 def _settings_saved(sender, instance, **kwargs):
@@ -77,6 +93,12 @@ def connect():
     post_page_move.connect(_page_moved, dispatch_uid="newsroom-purge-moved")
     page_unpublished.connect(_page_hidden, dispatch_uid="newsroom-purge-unpublished")
     pre_delete.connect(_page_hidden, sender=Page, dispatch_uid="newsroom-purge-deleted")
+    # The listings (models.listings) follow what is live.
+    page_published.connect(_article_listed, dispatch_uid="newsroom-listings-published")
+    page_unpublished.connect(_article_listed, dispatch_uid="newsroom-listings-unpublished")
+    post_page_move.connect(_section_moved, dispatch_uid="newsroom-listings-section-moved")
+    for model in (SectionPage, Tag, Author):
+        post_delete.connect(_listing_gone, sender=model, dispatch_uid=f"newsroom-listings-{model.__name__}-deleted")
     post_save.connect(_settings_saved, sender=NewsroomSettings, dispatch_uid="newsroom-purge-settings")
     post_save.connect(_image_saved, sender=NewsroomImage, dispatch_uid="newsroom-image-renditions")
     for signal in (post_save, post_delete):

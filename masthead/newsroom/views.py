@@ -17,20 +17,20 @@ from wagtail.models import Page
 
 from masthead.http_cache import SIGNED_IN_COOKIE
 from masthead.newsroom import selectors
-from masthead.newsroom.models import Author
+from masthead.newsroom.models import ArticleListing, Author
 
 
 @require_safe
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = selectors.paginate(selectors.tag_articles(tag_slug=tag.slug), request=request, per_page=20)
+    articles = selectors.listing_page(ArticleListing.Kind.TAG, tag.pk, request=request)
     return render(request, "newsroom/tag.html", {"tag": tag, "articles": articles})
 
 
 @require_safe
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    articles = selectors.paginate(selectors.author_articles(author=author), request=request, per_page=20)
+    articles = selectors.listing_page(ArticleListing.Kind.AUTHOR, author.pk, request=request)
     return render(request, "newsroom/author.html", {"author": author, "articles": articles})
 
 

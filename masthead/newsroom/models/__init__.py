@@ -12,6 +12,7 @@ from masthead.newsroom.models.articles import (
 from masthead.newsroom.models.authors import Author
 from masthead.newsroom.models.home import HomeEditorsPick, HomePage, HomeSectionBlock, HomeTopStory
 from masthead.newsroom.models.images import NewsroomImage, NewsroomRendition
+from masthead.newsroom.models.listings import ArticleListing
 from masthead.newsroom.models.pages import (
     JobIndexPage,
     JobPostingPage,
@@ -28,6 +29,7 @@ from masthead.newsroom.models.site_settings import NewsroomSettings
 __all__ = [
     "ArticleAuthor",
     "ArticleIndexPage",
+    "ArticleListing",
     "ArticlePage",
     "ArticleTag",
     "ArticleYearPage",

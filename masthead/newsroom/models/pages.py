@@ -29,9 +29,10 @@ class NewsFeedPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from masthead.newsroom import selectors
+        from masthead.newsroom.models import ArticleListing
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = selectors.paginate(selectors.news_feed_articles(), request=request, per_page=20)
+        context["articles"] = selectors.listing_page(ArticleListing.Kind.NEWS_FEED, request=request)
         return context
 
     def get_template(self, request, *args, **kwargs):

@@ -19,8 +19,9 @@ class SectionPage(FlatURLMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from masthead.newsroom import selectors
+        from masthead.newsroom.models import ArticleListing
 
         context = super().get_context(request, *args, **kwargs)
         context["subsections"] = selectors.subsections(section=self)
-        context["articles"] = selectors.paginate(selectors.section_articles(section=self), request=request, per_page=20)
+        context["articles"] = selectors.listing_page(ArticleListing.Kind.SECTION, self.pk, request=request)
         return context

@@ -100,6 +100,7 @@ def publish(page: Page, at=None) -> Page:
     page.save_revision().publish()
     if at is not None:
         Page.objects.filter(pk=page.pk).update(first_published_at=at, last_published_at=at)
+        services.article_listings_update(article_ids=[page.pk])  # listed under the back-dated time
     page.refresh_from_db()
     return page
 
