@@ -2,7 +2,7 @@
 
 It starts from the demo newsroom (loaded first if the database has no articles) and adds older stories until
 the newsroom holds `articles` of them: about fifty a day going back in time (100,000 cover five and a half
-years), in every section, by a few hundred authors, under about a thousand tags, with bodies of 300 to 1,500
+years), in every section, by a few hundred authors, under several hundred tags, with bodies of 300 to 1,300
 words (headings, quotes, pictures, fact boxes, links to earlier stories) and a correction now and then. Every
 story says that it is synthetic.
 
@@ -109,13 +109,14 @@ FIRST_NAMES += ["Mariia", "Yurii", "Tetiana", "Oleh", "Vira", "Maksym", "Daryna"
 SURNAMES = ["Sampleton", "Fillerko", "Mockenko", "Testchuk", "Draftiuk", "Loremenko", "Ipsumska", "Stubenko"]
 SURNAMES += ["Dummiak", "Fixturova", "Seedenko", "Corpusiuk", "Synthenko", "Proxiuk", "Templova"]
 
+SYNTHETIC_BIO = " is an invented reporter of Masthead's synthetic test newsroom."
 SYNTHETIC = (
     "This story is synthetic: Masthead's corpus generator wrote it so that a large test newsroom has "
     "something to show. The places, people and numbers in it are invented."
 )
 
 
-def build_corpus(*, articles: int, seed: int = 2026, out=None) -> int:
+def build_corpus(*, articles: int, seed: int = 2026, pictures: int = PICTURES, out=None) -> int:
     """Bring the newsroom to `articles` live stories (the demo's first); returns how many were added."""
     rng = random.Random(seed)
     if not ArticlePage.objects.exists():
@@ -123,7 +124,7 @@ def build_corpus(*, articles: int, seed: int = 2026, out=None) -> int:
     wanted = articles - ArticlePage.objects.count()
     if wanted <= 0:
         return 0
-    maker = _ArticleMaker(rng, wanted)
+    maker = _ArticleMaker(rng, wanted, pictures)
     made = 0
     while made < wanted:
         count = min(BATCH, wanted - made)
@@ -141,16 +142,17 @@ def build_corpus(*, articles: int, seed: int = 2026, out=None) -> int:
 class _ArticleMaker:
     """Writes the stories, newest first, going back in time from the oldest story already there."""
 
-    def __init__(self, rng: random.Random, wanted: int):
+    def __init__(self, rng: random.Random, wanted: int, pictures: int):
         self.rng = rng
         oldest = ArticlePage.objects.order_by("first_published_at").values_list("first_published_at", flat=True)
         self.at = oldest.first() or timezone.now()
         self.sections = list(SectionPage.objects.order_by("path"))
         self.section_weights = [1 + 4 * (section.depth == 3) for section in self.sections]
-        self.authors = list(Author.objects.values_list("pk", flat=True)) + _authors(rng, max(4, wanted // 1000))
+        _authors(max(4, (ArticlePage.objects.count() + wanted) // 1000))
+        self.authors = list(Author.objects.order_by("pk").values_list("pk", flat=True))
         self.author_weights = [1 / (rank + 1) ** 0.5 for rank in range(len(self.authors))]
+        _pictures(rng, pictures)
         self.pictures = list(NewsroomImage.objects.exclude(title__startswith="Portrait").values_list("pk", flat=True))
-        self.pictures += _pictures(rng, PICTURES)
         self.tags: dict[str, int] = dict(Tag.objects.values_list("name", "pk"))
         self.slugs = set(Page.objects.values_list("slug", flat=True))
         self.recent: list[int] = list(ArticlePage.objects.values_list("pk", flat=True)[:50])
@@ -244,7 +246,7 @@ class _ArticleMaker:
             return " ".join(s.format(**words) for s in rng.sample(SENTENCES, rng.randint(2, 4)))
 
         body = [block("paragraph", f"<p>{SYNTHETIC}</p>")]
-        for n in range(rng.randint(4, 22)):  # about 55 words a paragraph: 300 to 1,500 words in all
+        for n in range(rng.randint(6, 30)):  # about 42 words a paragraph: 300 to 1,300 words in all
             body.append(block("paragraph", f"<p>{paragraph()}</p>"))
             if n == 2:
                 body.append(block("quote", {"text": rng.choice(QUOTES).format(**words), "attribution": "A resident"}))
@@ -296,11 +298,13 @@ def _tag_slug(name: str) -> str:
     return slugify(name)[:100] or f"tag-{uuid.uuid4().hex[:8]}"
 
 
-def _authors(rng: random.Random, count: int) -> list[int]:
+def _authors(count: int) -> None:
+    """Synthetic reporters, until there are `count` of them."""
+    count -= Author.objects.filter(bio__endswith=SYNTHETIC_BIO).count()
     portraits = list(NewsroomImage.objects.filter(title__startswith="Portrait").values_list("pk", flat=True))
     taken = set(Author.objects.values_list("slug", flat=True))
-    authors = []
-    for n in range(count):
+    authors, first = [], Author.objects.count()
+    for n in range(first, first + max(0, count)):
         name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {SURNAMES[(n // len(FIRST_NAMES) + n) % len(SURNAMES)]}"
         slug = slugify(name)
         if slug in taken:
@@ -313,15 +317,15 @@ def _authors(rng: random.Random, count: int) -> list[int]:
                 role="Reporter",
                 is_staff_member=False,  # a team page of a hundred invented reporters helps no one
                 photo_id=portraits[n % len(portraits)] if portraits else None,
-                bio=f"{name} is an invented reporter of Masthead's synthetic test newsroom.",
+                bio=f"{name}{SYNTHETIC_BIO}",
             )
         )
-    return [author.pk for author in Author.objects.bulk_create(authors)]
+    Author.objects.bulk_create(authors)
 
 
-def _pictures(rng: random.Random, count: int) -> list[int]:
-    pictures = []
-    for n in range(count):
+def _pictures(rng: random.Random, count: int) -> None:
+    """Synthetic pictures (drawn, with their renditions), until there are `count` of them."""
+    for n in range(NewsroomImage.objects.filter(title__startswith="Synthetic picture").count(), count):
         image = image_create(
             f"Synthetic picture {n + 1}",
             draw_picture(rng.randint(0, 10_000)),
@@ -329,8 +333,6 @@ def _pictures(rng: random.Random, count: int) -> list[int]:
             "Masthead corpus illustration",
         )
         services.image_renditions_make(image_id=image.pk)
-        pictures.append(image.pk)
-    return pictures
 
 
 def _analyze() -> None:

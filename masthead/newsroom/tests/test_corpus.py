@@ -1,0 +1,134 @@
+"""`masthead corpus` grows the newsroom with synthetic stories that Wagtail, the listings and the pages treat
+like any other; and the pages ask the same number of queries whatever the corpus's size."""
+
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
+from wagtail.models import Page
+
+from masthead.newsroom import services
+from masthead.newsroom.corpus import build_corpus
+from masthead.newsroom.models import ArticleListing, ArticlePage, Author, SectionPage
+from masthead.newsroom.serving import versioned_cache
+
+PAGES = ("article", "oldest", "home", "section", "deep", "news", "tag", "author", "about")
+
+
+class CorpusTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.out = StringIO()
+        call_command("corpus", "--articles", "120", "--pictures", "2", stdout=cls.out)
+
+    def test_the_newsroom_holds_what_was_asked_with_the_demo_first(self):
+        self.assertEqual(ArticlePage.objects.live().count(), 120)
+        self.assertEqual(ArticlePage.objects.filter(search_description__startswith="A demo story").count(), 44)
+        self.assertIn("The newsroom holds 120 stories (76 added)", self.out.getvalue())
+        self.assertIn("[####", self.out.getvalue(), "a progress bar")
+
+    def test_the_page_tree_is_sound(self):
+        self.assertEqual([len(problems) for problems in Page.find_problems()], [0, 0, 0, 0, 0])
+        for folder in Page.objects.filter(depth=4):
+            self.assertEqual(folder.numchild, folder.get_children().count())
+        article = ArticlePage.objects.order_by("first_published_at").first()
+        self.assertEqual(article.url_path, f"{article.get_parent().url_path}{article.slug}/")
+        self.assertEqual(article.get_parent().slug, str(article.first_published_at.year))
+
+    def test_stories_look_like_a_newsroom_s_and_say_they_are_synthetic(self):
+        synthetic = ArticlePage.objects.exclude(search_description__startswith="A demo story")
+        self.assertEqual(len(set(synthetic.values_list("slug", flat=True))), 76)
+        for article in synthetic[:10]:
+            words = article.word_count
+            self.assertTrue(280 <= words <= 1500, words)
+            self.assertIn("synthetic", article.body[0].value.source)
+            self.assertTrue(article.authors.exists())
+            self.assertTrue(article.tags.exists())
+            self.assertIsNotNone(article.featured_image_id)
+        self.assertEqual(set(synthetic.values_list("section__depth", flat=True)) - {3, 4}, set())
+        share = synthetic.filter(news_feed=True).count() / synthetic.count()
+        self.assertTrue(0.15 <= share <= 0.55, share)
+
+    def test_older_than_the_demo_and_newest_first_in_the_listings(self):
+        demo_oldest = ArticlePage.objects.filter(search_description__startswith="A demo story").earliest(
+            "first_published_at"
+        )
+        synthetic = ArticlePage.objects.exclude(search_description__startswith="A demo story")
+        self.assertLess(synthetic.latest("first_published_at").first_published_at, demo_oldest.first_published_at)
+        listed = list(ArticleListing.objects.filter(kind=ArticleListing.Kind.ALL).order_by("-published_at"))
+        self.assertEqual(len(listed), 120)
+        self.assertEqual(
+            [entry.article_id for entry in listed],
+            list(ArticlePage.objects.order_by("-first_published_at", "-pk").values_list("pk", flat=True)),
+        )
+
+    def test_listings_match_a_rebuild(self):
+        kept = set(ArticleListing.objects.values_list("kind", "key", "article_id", "published_at"))
+        services.article_listings_update()
+        self.assertEqual(set(ArticleListing.objects.values_list("kind", "key", "article_id", "published_at")), kept)
+
+    def test_synthetic_stories_answer_and_can_be_edited(self):
+        article = ArticlePage.objects.order_by("first_published_at").first()
+        page = self.client.get(article.url)
+        self.assertContains(page, article.title)
+        self.assertContains(page, "synthetic")
+        from django.contrib.auth import get_user_model
+
+        editor = get_user_model().objects.create_superuser("corpus-editor", "editor@example.org", "x" * 20)
+        self.client.force_login(editor)
+        self.assertEqual(self.client.get(f"/admin/pages/{article.pk}/edit/").status_code, 200)
+
+    def test_growing_again_adds_only_what_is_missing(self):
+        self.assertEqual(build_corpus(articles=100, pictures=2), 0)
+        self.assertEqual(build_corpus(articles=130, pictures=2), 10)
+        self.assertEqual(ArticlePage.objects.live().count(), 130)
+        self.assertEqual(len(set(ArticlePage.objects.values_list("slug", flat=True))), 130)
+
+    def test_pages_ask_the_same_queries_at_120_and_at_360_stories(self):
+        paths = page_paths()
+        small = page_queries(self.client, paths)
+        build_corpus(articles=360, pictures=2)
+        self.assertNotEqual(page_paths()["deep"], paths["deep"])
+        self.assertEqual(page_queries(self.client, {**paths, "deep": page_paths()["deep"]}), small)
+        self.assertEqual(set(small), set(PAGES))
+
+    def test_refuses_nonsense(self):
+        for value in ("0", "-5", "99999999999"):
+            with self.assertRaises(CommandError):
+                call_command("corpus", "--articles", value, stdout=StringIO())
+        with self.assertRaises(CommandError):
+            call_command("corpus", "--articles", "10", "--pictures", "0", stdout=StringIO())
+        self.assertEqual(ArticlePage.objects.count(), 120, "nothing changed")
+
+
+def page_paths() -> dict[str, str]:
+    """One page of each kind; "deep" is the War section's last page, which moves on as the corpus grows."""
+    section = SectionPage.objects.get(slug="war")
+    deep = max(1, ArticleListing.objects.filter(kind=ArticleListing.Kind.SECTION, key=section.pk).count() // 20)
+    return {
+        "article": ArticlePage.objects.latest("first_published_at").url,
+        "oldest": ArticlePage.objects.earliest("first_published_at").url,
+        "home": "/",
+        "section": "/war/",
+        "deep": f"/war/?page={deep}",
+        "news": "/news/",
+        "tag": f"/tag/{Tag.objects.get(name='Demo').slug}/",
+        "author": f"/author/{Author.objects.earliest('pk').slug}/",
+        "about": "/about/",
+    }
+
+
+def page_queries(client, paths: dict[str, str]) -> dict[str, int]:
+    """How many queries each page asks for on a cold render (every kept piece made again)."""
+    counts = {}
+    for name, path in paths.items():
+        services.pages_changed()
+        versioned_cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[name] = len(queries)
+    return counts
