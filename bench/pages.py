@@ -1,24 +1,29 @@
 """The public pages served for real, against nginx serving the same article as a file and the framework's floor.
 
-    python -m bench.pages [--articles 44] [--duration 5] [--connections 16]
+    python -m bench.pages [--articles 1000] [--reference 1000] [--duration 5] [--connections 16]
 
-Builds the demo newsroom (`--articles` stories) in a throw-away production-mode setup, starts `masthead serve`
-twice (page cache off, and on), Varnish with deploy/varnish/masthead.vcl and nginx with
-deploy/nginx/masthead.conf in front of the second, and a plain nginx serving a saved copy of the article's
-HTML. Then `wrk` (same connections and duration for each) measures the article, home and section pages:
+Grows a synthetic newsroom of `--articles` stories with `masthead corpus` (kept under --corpus-dir and reused by
+later runs: 100,000 take about two minutes to build), starts `masthead serve` on it twice (page cache off, and
+on), Varnish with deploy/varnish/masthead.vcl and nginx with deploy/nginx/masthead.conf in front of the second,
+and a plain nginx serving a saved copy of the article's HTML. Then `wrk` (same connections and duration for
+each) measures the article, home and section pages:
 
-  (a) cold render: the page cache off (the shared pieces docs/deploy.md lists still cached)
+  (a) cold render: the page cache off (the shared pieces docs/deploy.md lists still cached); also the
+      section's page 500 (or its last), and the same pages on a `--reference`-story newsroom, alternated
+      three times with the big one (medians): the cost of scale
   (b) the app's page cache
   (c) through each front cache in deploy/ (Varnish; nginx proxy_cache)
   (d) nginx serving the saved article as a file (the article only)
   (e) the framework's floor: a view with a constant answer through the same server and middleware
 
 and prints requests/s, p50/p99 and the serving processes' CPU ms per request for each, the ratios c/d (the
-article as a file and through each front cache, alternated three times, medians) and b/e, each page's query
-count and the article's compressed HTML+CSS+JS weight. The last line is one JSON object.
+article as a file and through each front cache, alternated three times, medians), b/e, cold render at
+`--articles` over `--reference`, the deep section page over the first, each page's query count and the
+article's compressed HTML+CSS+JS weight. The last line is one JSON object.
 
-Needs wrk, varnishd and nginx with libnginx-mod-http-cache-purge (Debian packages). The corpus is the demo
-newsroom until `masthead corpus` exists: `--articles` above a few hundred is slow to build.
+Both newsrooms start with the same demo stories (the corpus adds older ones), so the article, the home page
+and the section's first page are the same pages at both sizes. Needs wrk, varnishd and nginx with
+libnginx-mod-http-cache-purge (Debian packages).
 """
 
 import argparse
@@ -36,11 +41,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("article", "home", "section")
+DEEP_PAGE = 500
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=44)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--reference", type=int, default=1000, help="the smaller newsroom to compare (0: none)")
+    parser.add_argument("--corpus-dir", type=Path, default=Path("/var/tmp/masthead-bench"))
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per measurement")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
@@ -56,7 +64,6 @@ def main() -> None:
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "bench-" + "x" * 50,
-        "MASTHEAD_VAR_DIR": str(var),
         "MASTHEAD_HTTPS": "0",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -64,9 +71,9 @@ def main() -> None:
     }
     env.pop("DATABASE_URL", None)
     masthead = str(Path(sys.executable).parent / "masthead")
-    subprocess.run([masthead, "setup"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    demo = [masthead, "demo", "--articles", str(args.articles)]
-    subprocess.run(demo, env=env, check=True, stdout=sys.stderr)  # noqa: S603 (its progress bar, not our figures)
+    env["MASTHEAD_VAR_DIR"] = str(_corpus(masthead, args.articles, args.corpus_dir, env))
+    compare = args.reference and args.reference != args.articles
+    reference_dir = _corpus(masthead, args.reference, args.corpus_dir, env) if compare else None
 
     os.environ.update({**env, "MASTHEAD_PAGE_CACHE": "0"})
     paths, queries = _paths_and_queries()
@@ -76,7 +83,13 @@ def main() -> None:
         for port, page_cache in ((cold, "0"), (cached, "1")):
             server_env = {**env, "MASTHEAD_PORT": str(port), "MASTHEAD_PAGE_CACHE": page_cache}
             processes.append(_start([masthead, "serve"], server_env, log=var / f"serve-{port}.log"))
-        for port in (cold, cached):
+        if reference_dir:  # the same server on the smaller newsroom, for the cost of scale
+            small = _free_port()
+            small_env = {**env, "MASTHEAD_VAR_DIR": str(reference_dir), "MASTHEAD_PORT": str(small)}
+            reference_server = _start(
+                [masthead, "serve"], {**small_env, "MASTHEAD_PAGE_CACHE": "0"}, log=var / "ref.log"
+            )
+        for port in (cold, cached, *([small] if reference_dir else [])):
             _wait(f"http://127.0.0.1:{port}/_health/")
         varnish = _start_varnish(var, backend=cached, processes=processes)
         nginx_cache, nginx_static = _start_nginx(var, backend=cached, article=paths["article"], processes=processes)
@@ -94,23 +107,33 @@ def main() -> None:
                 url = f"http://127.0.0.1:{port}{paths[page]}"
                 _warm(url)
                 results[f"{mode}:{page}"] = _wrk(url, [pid, *extra], args)
+        deep = f"http://127.0.0.1:{cold}{paths['section_deep']}"
+        _warm(deep)
+        results["a_cold:section_deep"] = _wrk(deep, [processes[0].pid], args)
         results["e_floor"] = _wrk(f"http://127.0.0.1:{cached}/_floor/", [processes[1].pid], args)
         # The ratios compare servers measured seconds apart on a shared machine: the article as a file and
-        # through each front cache, alternated three times, medians (as farm-bench does).
-        article = paths["article"]
+        # through each front cache, and each page's cold render at both sizes, alternated three times, medians
+        # (as farm-bench does).
         alternated = {
             "d_static:article": (nginx_static, [processes[3].pid]),
             "c_nginx:article": (nginx_cache, [processes[3].pid, processes[1].pid]),
             "c_varnish:article": (varnish, [processes[2].pid, processes[1].pid]),
         }
-        rounds: dict[str, list[dict]] = {name: [] for name in alternated}
+        if reference_dir:
+            for page in PAGES:
+                url = f"http://127.0.0.1:{small}{paths[page]}"
+                _warm(url)
+                alternated[f"a_cold:{page}"] = (cold, [processes[0].pid])
+                alternated[f"a_reference:{page}"] = (small, [reference_server.pid])
+        rounds = {name: [] for name in alternated}
         for _ in range(3):
             for name, (port, pids) in alternated.items():
-                rounds[name].append(_wrk(f"http://127.0.0.1:{port}{article}", pids, args))
+                page = name.split(":")[1]
+                rounds[name].append(_wrk(f"http://127.0.0.1:{port}{paths[page]}", pids, args))
         for name, measured in rounds.items():
             results[name] = sorted(measured, key=lambda figures: figures["rps"])[1]
     finally:
-        for process in reversed(processes):
+        for process in reversed(processes + ([reference_server] if reference_dir else [])):
             _stop(process)
 
     print(f"{'measurement':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/req':>12}")
@@ -124,11 +147,30 @@ def main() -> None:
         "varnish_vs_static": round(results["c_varnish:article"]["rps"] / static, 2),
         "nginx_cache_vs_static": round(results["c_nginx:article"]["rps"] / static, 2),
         "cache_vs_floor": round(results["b_page_cache:article"]["rps"] / floor, 2),
+        "section_deep_vs_first": round(results["a_cold:section_deep"]["rps"] / results["a_cold:section"]["rps"], 2),
+    }
+    scale = {
+        page: round(results[f"a_cold:{page}"]["rps"] / results[f"a_reference:{page}"]["rps"], 2)
+        for page in PAGES
+        if reference_dir
+    }
+    scale_cpu = {  # the steadier figure on a shared machine: CPU per request, big over small (1.0: no cost)
+        page: round(results[f"a_cold:{page}"]["cpu_ms"] / results[f"a_reference:{page}"]["cpu_ms"], 2)
+        for page in PAGES
+        if reference_dir
     }
     print(
         f"article: Varnish/static {ratios['varnish_vs_static']}, nginx proxy_cache/static "
         f"{ratios['nginx_cache_vs_static']} (c/d); page cache/floor {ratios['cache_vs_floor']} (b/e)"
     )
+    print(f"section {paths['section_deep']} over its first page (cold render): {ratios['section_deep_vs_first']}")
+    if scale:
+        print(
+            f"cold render at {args.articles:,} stories over {args.reference:,} (alternated, medians): "
+            + ", ".join(f"{page} {ratio}" for page, ratio in scale.items())
+            + "; CPU per request, the same way round: "
+            + ", ".join(f"{page} {ratio}" for page, ratio in scale_cpu.items())
+        )
     print("queries per page (cold render): " + ", ".join(f"{page} {count}" for page, count in queries.items()))
     print(f"article weight, brotli: HTML+CSS+JS {weight['total_kb']} KB ({weight})")
     print(
@@ -136,6 +178,10 @@ def main() -> None:
             {
                 "benchmark": "pages",
                 "articles": args.articles,
+                "reference_articles": args.reference if reference_dir else None,
+                "cold_vs_reference": scale,
+                "cold_cpu_vs_reference": scale_cpu,
+                "section_deep_vs_first": ratios["section_deep_vs_first"],
                 "front_cache_vs_static": ratios["nginx_cache_vs_static"],  # the front cache docs/deploy.md recommends
                 "varnish_vs_static": ratios["varnish_vs_static"],
                 "cache_vs_floor": ratios["cache_vs_floor"],
@@ -158,11 +204,13 @@ def _paths_and_queries() -> tuple[dict[str, str], dict[str, int]]:
     from django.db import connection
     from django.test import Client
 
-    from masthead.newsroom.models import ArticlePage, SectionPage
+    from masthead.newsroom.models import ArticleListing, ArticlePage, SectionPage
 
     article = ArticlePage.objects.live().order_by("-first_published_at").first()
     section = SectionPage.objects.live().filter(depth=3).order_by("path").first()
+    last = max(1, -(-ArticleListing.objects.filter(kind=ArticleListing.Kind.SECTION, key=section.pk).count() // 20))
     paths = {"article": article.url, "home": "/", "section": section.url}
+    paths["section_deep"] = f"{section.url}?page={min(DEEP_PAGE, last)}"
     client, counts = Client(SERVER_NAME="127.0.0.1"), {}
     for page, path in paths.items():
         client.get(path)
@@ -177,6 +225,18 @@ def _paths_and_queries() -> tuple[dict[str, str], dict[str, int]]:
         counts[page] = len(executed)
     connection.close()
     return paths, counts
+
+
+def _corpus(masthead: str, articles: int, base: Path, env: dict) -> Path:
+    """A newsroom of `articles` stories under `base`, grown by `masthead corpus` on the first run and reused."""
+    where = base / f"articles-{articles}"
+    where.mkdir(parents=True, exist_ok=True)
+    where.chmod(0o755)
+    corpus_env = {**env, "MASTHEAD_VAR_DIR": str(where)}
+    subprocess.run([masthead, "setup"], env=corpus_env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    grow = [masthead, "corpus", "--articles", str(articles)]
+    subprocess.run(grow, env=corpus_env, check=True, stdout=sys.stderr)  # noqa: S603 (its progress bar, not our figures)
+    return where
 
 
 def _start_varnish(var: Path, *, backend: int, processes: list) -> int:

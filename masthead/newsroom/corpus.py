@@ -339,4 +339,5 @@ def _analyze() -> None:
     """Fresh statistics, so the query planners know the tables' new sizes (PostgreSQL: and the visibility map,
     which lets it answer a listing from the index alone)."""
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # not in a transaction
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")

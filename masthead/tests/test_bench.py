@@ -38,9 +38,23 @@ def test_page_render_benchmark_runs():
     not all(shutil.which(tool) for tool in ("wrk", "varnishd", "nginx")),
     reason="bench.pages needs wrk, Varnish and nginx (Debian packages; .ci/run installs them)",
 )
-def test_pages_benchmark_runs():
-    figures = run_benchmark("pages", "--articles", "3", "--duration", "1", "--connections", "4")
+def test_pages_benchmark_runs(tmp_path):
+    figures = run_benchmark(
+        "pages",
+        "--articles",
+        "50",
+        "--reference",
+        "44",
+        "--corpus-dir",
+        str(tmp_path),
+        "--duration",
+        "1",
+        "--connections",
+        "4",
+    )
     for key in ("front_cache_vs_static", "cache_vs_floor", "article_cold_rps", "article_cold_cpu_ms"):
         assert figures[key] > 0, key
     assert figures["article_queries"] >= 1 and 0 < figures["article_weight_kb"] < 50
     assert not any(measurement["errors"] for measurement in figures["results"].values())
+    assert figures["reference_articles"] == 44 and set(figures["cold_vs_reference"]) == {"article", "home", "section"}
+    assert figures["section_deep_vs_first"] > 0
