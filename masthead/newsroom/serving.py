@@ -8,6 +8,7 @@ the routes by carrying the settings' `pages_version` in their key.
 """
 
 import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 
@@ -131,22 +132,32 @@ def pages_version(request) -> int:
 
 
 def route(request, path: str, site: Site):
-    """Page.route_for_request, remembered per address until any page changes (`pages_version`)."""
+    """Page.route_for_request, remembered per address until any page changes (`pages_version`).
+
+    Pages whose class says how it serves them (`serving_queryset`, articles) are kept whole, as loaded for
+    serving, so an article's page asks the database nothing; a change to any page moves the version on, so a
+    kept page is never an old one. Each request unpickles its own copy: nothing a request sets on its page
+    reaches another. Other pages are kept as (class, id) and loaded by id.
+    """
     version = newsroom_settings_for_request(request, site).pages_version
     where = path if len(path) <= 160 else hashlib.sha256(path.encode()).hexdigest()  # keys stay short
-    key = f"serving:route:{site.pk}:{version}:{where}"
+    key = f"serving:page:{site.pk}:{version}:{where}"
     known = versioned_cache.get(key)
     if known is not None:
-        label, pk = known
-        model = apps.get_model(label)
-        queryset = model.serving_queryset() if hasattr(model, "serving_queryset") else model.objects.all()
-        page = next(iter(queryset.filter(pk=pk, live=True)[:1]), None)  # no ORDER BY, unlike first()
+        label, pk, kept = known
+        if kept is not None:
+            page = pickle.loads(kept)  # noqa: S301 (written by this app, under a key only it makes)
+        else:
+            loaded = apps.get_model(label).objects.filter(pk=pk, live=True).order_by()[:1]
+            page = next(iter(loaded), None)  # by id: no ORDER BY needed, unlike first()
         if page is not None:
             request._wagtail_route_for_request = (page, [], {})
             return page, [], {}
     result = Page.route_for_request(request, path)
     if result is not None and not result[1] and not result[2]:
-        versioned_cache.set_many({key: (result[0]._meta.label, result[0].pk)}, 24 * 3600)
+        page = result[0]
+        kept = pickle.dumps(page) if hasattr(page, "serving_queryset") else None
+        versioned_cache.set_many({key: (page._meta.label, page.pk, kept)}, 24 * 3600)
     return result
 
 

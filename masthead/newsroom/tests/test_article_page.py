@@ -22,6 +22,7 @@ from masthead.newsroom.tests.factories import (
     correction,
     front_sections,
     paragraphs,
+    publish,
     published_article,
 )
 
@@ -228,6 +229,17 @@ class ArticlePageTests(TestCase):
         # authors), bylines, tags, corrections, settings, and the related-story block's article. The menus and the
         # News Feed's address come from the cache.
         self.assertLessEqual(len(queries), 17, "\n".join(q["sql"][:150] for q in queries.captured_queries))
+
+    def test_a_kept_article_page_asks_the_database_nothing_and_follows_a_change(self):
+        self.client.get("/families-pressured/")
+        with CaptureQueriesContext(connection) as queries:
+            first = self.client.get("/families-pressured/")
+        self.assertEqual(len(queries), 0, "\n".join(q["sql"][:150] for q in queries.captured_queries))
+        first.context["page"].title = "Changed by one request only"  # each request has its own copy
+        self.assertNotContains(self.client.get("/families-pressured/"), "Changed by one request only")
+        self.article.title = "Families pressured, corrected headline"
+        publish(self.article)
+        self.assertContains(self.client.get("/families-pressured/"), "Families pressured, corrected headline")
 
     def add_stories(self, count, start):
         for n in range(start, start + count):
