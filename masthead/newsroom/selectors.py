@@ -5,7 +5,9 @@ from collections.abc import Iterable
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from wagtail.models import Site
 
@@ -293,12 +295,77 @@ def team_by_role() -> list[tuple[str, list[Author]]]:
     return list(roles.items())
 
 
+ANCHOR_EVERY = 1000  # entries of a listing between two kept anchors
+
+
 def listing_page(kind: int, key: int = 0, *, request, per_page: int = 20) -> PaginatorPage:
     """The page ?page=N of a listing (a section's with the sections below it); nonsense or out-of-range numbers
-    give the nearest valid page. The listing's length is kept until a page changes: counting reads its whole
-    range of the index (a millisecond at 20,000 stories), the page itself only up to its own entries."""
-    ids = listing(kind, key)
-    paginator = Paginator(ids, per_page)
-    count_key = f"listing-count:{kind}:{key}:{pages_version(request)}"
-    paginator.count = versioned_cache.get_or_set(count_key, ids.count, CARD_SECONDS)
-    return paginator.get_page(request.GET.get("page"))
+    give the nearest valid page. Page 500 costs what page 1 does: see `listing_slice`."""
+    return ListingPaginator(kind, key, version=pages_version(request), per_page=per_page).get_page(
+        request.GET.get("page")
+    )
+
+
+class ListingPaginator(Paginator):
+    """A listing's pages. Its length is kept until a page changes (counting reads the listing's whole range of
+    the index: 4 ms for the News Feed's 35,000 entries on PostgreSQL)."""
+
+    def __init__(self, kind: int, key: int, *, version: int, per_page: int):
+        super().__init__(listing(kind, key), per_page)
+        self.kind, self.key, self.version = kind, key, version
+        count_key = f"listing-count:{kind}:{key}:{version}"
+        self.count = versioned_cache.get_or_set(count_key, self.object_list.count, CARD_SECONDS)
+
+    def page(self, number) -> PaginatorPage:
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        ids = listing_slice(self.kind, self.key, version=self.version, start=start, stop=start + self.per_page)
+        return self._get_page(ids, number, self)
+
+
+def listing_slice(kind: int, key: int, *, version: int, start: int, stop: int) -> list[int]:
+    """Entries start to stop of a listing, newest first.
+
+    An OFFSET reads every index entry before the page: 10,000 of them for page 500, 2.7 ms on PostgreSQL
+    against 0.16 ms for page 1. So the key (time, article) of every thousandth entry is kept per `pages_version`
+    (`listing_anchors`), and a deep page starts from the nearest one before it: it reads at most a thousand
+    entries whatever its number.
+    """
+    block = start // ANCHOR_EVERY
+    anchors = listing_anchors(kind, key, version=version, blocks=block) if block else []
+    block = min(block, len(anchors))
+    ids = _after(listing(kind, key), anchors[block - 1]) if block else listing(kind, key)
+    skipped = block * ANCHOR_EVERY
+    return list(ids[start - skipped : stop - skipped])
+
+
+def listing_anchors(kind: int, key: int, *, version: int, blocks: int) -> list[tuple]:
+    """The (time, article) keys of the listing's 1,000th entry, its 2,000th… up to the `blocks`-th (fewer where
+    the listing ends). Each is found from the one before it, so making them reads the index range once; they
+    are kept until a page changes, and made further only when a deeper page asks."""
+    cache_key = f"listing-anchors:{kind}:{key}:{version}"
+    anchors = list(versioned_cache.get(cache_key) or [])
+    if len(anchors) < blocks:
+        entries = ArticleListing.objects.filter(kind=kind, key=key).order_by("-published_at", "-article_id")
+        entries = entries.values_list("published_at", "article_id")
+        while len(anchors) < blocks:
+            rest = _after(entries, anchors[-1]) if anchors else entries
+            anchor = next(iter(rest[ANCHOR_EVERY - 1 : ANCHOR_EVERY]), None)
+            if anchor is None:
+                break  # the listing ends before this block
+            anchors.append(anchor)
+        versioned_cache.set_many({cache_key: anchors}, CARD_SECONDS)
+    return anchors
+
+
+def _after(entries: QuerySet, anchor: tuple) -> QuerySet:
+    """The entries after `anchor` in the listing's order (newest first): a row comparison the index answers."""
+    at, article_id = anchor
+    table, quote = ArticleListing._meta.db_table, connection.ops.quote_name
+    columns = f"{quote(table)}.{quote('published_at')}, {quote(table)}.{quote('article_id')}"
+    after = RawSQL(  # noqa: S611 (names from the model, values as parameters)
+        f"({columns}) < (%s, %s)",
+        (connection.ops.adapt_datetimefield_value(at), article_id),
+        output_field=BooleanField(),
+    )
+    return entries.filter(after)

@@ -3,6 +3,7 @@ like any other; and the pages ask the same number of queries whatever the corpus
 
 import re
 from io import StringIO
+from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -118,6 +119,35 @@ class CorpusTests(TestCase):
         self.assertNotEqual(plan_problems(sql, params), [])
         new = selectors.listing(ArticleListing.Kind.TAG, Tag.objects.get(slug="demo").pk)[20:40]
         self.assertEqual(plan_problems(*new.query.sql_with_params()), [])
+
+    def test_deep_pages_start_from_kept_anchors_and_match_a_plain_offset(self):
+        # Stories published in the same second sort by id: an anchor between them must not lose or repeat one.
+        same = ArticleListing.objects.filter(kind=ArticleListing.Kind.ALL).order_by("-published_at")[30:40]
+        ArticleListing.objects.filter(article_id__in=[entry.article_id for entry in same]).update(
+            published_at=same[0].published_at
+        )
+        with mock.patch.object(selectors, "ANCHOR_EVERY", 7):
+            for kind, key in ((ArticleListing.Kind.ALL, 0), (ArticleListing.Kind.SECTION, self.war().pk)):
+                plain = list(selectors.listing(kind, key))
+                for start in range(0, len(plain) + 10, 3):
+                    found = selectors.listing_slice(kind, key, version=1, start=start, stop=start + 5)
+                    self.assertEqual(found, plain[start : start + 5], (kind, start))
+                anchors = selectors.listing_anchors(kind, key, version=1, blocks=10_000)
+                self.assertEqual(len(anchors), len(plain) // 7, "one a block, none past the end")
+
+    def test_a_deep_page_reads_only_its_block(self):
+        with mock.patch.object(selectors, "ANCHOR_EVERY", 7):
+            selectors.listing_anchors(ArticleListing.Kind.ALL, 0, version=2, blocks=50)
+            with CaptureQueriesContext(connection) as queries:
+                ids = selectors.listing_slice(ArticleListing.Kind.ALL, 0, version=2, start=100, stop=110)
+        self.assertEqual(len(ids), 10)
+        self.assertEqual(len(queries), 1)
+        self.assertIn("OFFSET 2", queries[0]["sql"], "100 = 14 blocks of 7, then 2")
+        self.assertEqual(plan_problems(queries[0]["sql"], None), [])
+
+    @staticmethod
+    def war() -> SectionPage:
+        return SectionPage.objects.get(slug="war")
 
     def test_refuses_nonsense(self):
         for value in ("0", "-5", "99999999999"):
