@@ -8,7 +8,8 @@ story says that it is synthetic.
 
 The demo's path publishes each article through Wagtail (a revision, signals, the page tree's locks): about
 100 ms an article. Here the rows are written in batches of a thousand instead, as an importer would: pages
-with their tree paths worked out in advance, then the articles, bylines, tags, corrections and listings.
+with their tree paths worked out in advance, then the articles, bylines, tags, corrections, listings and
+the addresses each story shows on (for its first purge).
 What that leaves out, and how to add it when wanted: revisions (an article gets its first when an editor
 saves it), Wagtail's search index (`masthead update_index`) and its reference index
 (`masthead rebuild_references_index`).
@@ -23,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -36,7 +38,9 @@ from masthead.newsroom.models import (
     ArticleTag,
     Author,
     Correction,
+    NewsFeedPage,
     NewsroomImage,
+    PublicAddresses,
     SectionPage,
 )
 
@@ -154,6 +158,7 @@ class _ArticleMaker:
         _pictures(rng, pictures)
         self.pictures = list(NewsroomImage.objects.exclude(title__startswith="Portrait").values_list("pk", flat=True))
         self.tags: dict[str, int] = dict(Tag.objects.values_list("name", "pk"))
+        self.addresses = _Addresses(self.sections)
         self.slugs = set(Page.objects.values_list("slug", flat=True))
         self.recent: list[int] = list(ArticlePage.objects.values_list("pk", flat=True)[:50])
         self.folders: dict[int, dict] = {}
@@ -282,8 +287,9 @@ class _ArticleMaker:
         if new_tags:
             Tag.objects.bulk_create([Tag(name=name, slug=_tag_slug(name)) for name in sorted(new_tags)])
             self.tags.update(Tag.objects.filter(name__in=new_tags).values_list("name", "pk"))
-        bylines, tag_links, corrections = [], [], []
+        bylines, tag_links, corrections, addresses = [], [], [], []
         for story, pk in zip(stories, ids, strict=True):
+            addresses.append(PublicAddresses(page_id=pk, paths=self.addresses.of(story)))
             bylines += [ArticleAuthor(article_id=pk, author_id=a, sort_order=n) for n, a in enumerate(story["authors"])]
             tag_links += [ArticleTag(content_object_id=pk, tag_id=self.tags[name]) for name in set(story["tags"])]
             if self.rng.random() < 0.03:
@@ -292,6 +298,40 @@ class _ArticleMaker:
         ArticleAuthor.objects.bulk_create(bylines, batch_size=BATCH)
         ArticleTag.objects.bulk_create(tag_links, batch_size=BATCH)
         Correction.objects.bulk_create(corrections)
+        PublicAddresses.objects.bulk_create(addresses, batch_size=BATCH)
+
+
+class _Addresses:
+    """Where each new story shows (what `selectors.page_addresses` would say, worked out once per section, tag
+    and author instead of four queries a story), remembered as publishing would (`services.page_shown`): its
+    first edit then purges the pages that showed it before."""
+
+    def __init__(self, sections: list[SectionPage]):
+        self.sections = {
+            section.pk: {
+                above.get_url_parts()[2] for above in SectionPage.objects.ancestor_of(section, inclusive=True).live()
+            }
+            for section in sections
+        }
+        news_feed = NewsFeedPage.objects.live().first()
+        self.news_feed = news_feed.get_url_parts()[2] if news_feed else None
+        self.tags = {
+            name: reverse("tag", kwargs={"slug": slug}) for name, slug in Tag.objects.values_list("name", "slug")
+        }
+        self.authors = {
+            pk: reverse("author", kwargs={"slug": slug}) for pk, slug in Author.objects.values_list("pk", "slug")
+        }
+
+    def of(self, story: dict) -> list[str]:
+        paths = {"/", f"/{story['page'].slug}/", *self.sections[story["article"]["section_id"]]}
+        for name in story["tags"]:
+            if name not in self.tags:
+                self.tags[name] = reverse("tag", kwargs={"slug": _tag_slug(name)})
+            paths.add(self.tags[name])
+        paths.update(self.authors[author] for author in story["authors"])
+        if story["article"]["news_feed"] and self.news_feed:
+            paths.add(self.news_feed)
+        return sorted(paths)
 
 
 def _tag_slug(name: str) -> str:

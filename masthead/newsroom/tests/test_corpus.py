@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from masthead.newsroom import selectors, services
 from masthead.newsroom.corpus import build_corpus
-from masthead.newsroom.models import ArticleListing, ArticlePage, Author, SectionPage
+from masthead.newsroom.models import ArticleListing, ArticlePage, Author, PublicAddresses, SectionPage
 from masthead.newsroom.serving import versioned_cache
 
 PAGES = ("article", "oldest", "home", "section", "deep", "news", "tag", "author", "about")
@@ -71,6 +71,12 @@ class CorpusTests(TestCase):
         kept = set(ArticleListing.objects.values_list("kind", "key", "article_id", "published_at"))
         services.article_listings_update()
         self.assertEqual(set(ArticleListing.objects.values_list("kind", "key", "article_id", "published_at")), kept)
+
+    def test_each_story_remembers_where_it_shows_as_publishing_would(self):
+        synthetic = ArticlePage.objects.exclude(search_description__startswith="A demo story").order_by("?")[:15]
+        for article in synthetic:
+            stored = PublicAddresses.objects.get(page_id=article.pk).paths
+            self.assertEqual(stored, sorted(selectors.page_addresses(page=article)))
 
     def test_synthetic_stories_answer_and_can_be_edited(self):
         article = ArticlePage.objects.order_by("first_published_at").first()
