@@ -61,12 +61,14 @@ def worker(args: list[str]) -> None:
     _django_setup()
     from django.core.management import call_command
 
+    from masthead.newsletters.services import notices_resume
     from masthead.newsroom.services import images_renditions_resume, opinion_emails_resume, scheduled_publishing_run
 
     # Catch up on what came due while no worker ran; later schedules arrive as deferred tasks.
     scheduled_publishing_run()
     opinion_emails_resume()
     images_renditions_resume()
+    notices_resume()
     print("Task worker started (quiet unless a task fails; `-v 2` shows every task).", flush=True)
     call_command("task_worker", "--no-reload", "--queue-name", "*", *args)
 

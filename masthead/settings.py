@@ -77,6 +77,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
 INSTALLED_APPS = [
     "masthead.members",
     "masthead.newsroom",
+    "masthead.newsletters",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -217,6 +218,8 @@ MASTHEAD_TASK_LEASE_SECONDS = int(os.environ.get("MASTHEAD_TASK_LEASE_SECONDS", 
 globals().update(email_settings(os.environ.get("EMAIL_URL", "console:")))
 # A stalled mail server must not hold a worker (or anything else) for long.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# How long a newsletter confirmation link works.
+MASTHEAD_NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("MASTHEAD_NEWSLETTER_CONFIRM_DAYS", "7"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("tag/<str:slug>/", public_page(newsroom_views.tag), name="tag"),
     path("author/<str:slug>/", public_page(newsroom_views.author), name="author"),
+    path("newsletters/", include("masthead.newsletters.urls")),
     # What differs per visitor on a public page (the page's script asks only when someone is signed in).
     path("_visitor/", newsroom_views.visitor, name="visitor"),
     path("_health/", newsroom_views.health, name="health"),

@@ -333,6 +333,7 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
         HomeSectionBlock.objects.create(home=home, section=sections[slug], sort_order=order)
     home.save_revision().publish()
     _settings(home, sections)
+    _newsletters()
     step += 1
     progress(step, total, "pages and settings", out)
     return home
@@ -390,6 +391,28 @@ def _build_pages(home: HomePage, authors: list[Author]) -> None:
     form.save_revision().publish()
 
 
+NEWSLETTERS = [
+    ("Morning Briefing", "morning-briefing", "daily", "The night's news and the day ahead, before breakfast."),
+    ("The Week in Analysis", "week-in-analysis", "weekly", "Our analysts explain the week's biggest stories."),
+    ("Newsroom Notes", "newsroom-notes", "occasional", "How the demo newsroom works, and what it plans next."),
+]
+
+
+def _newsletters() -> None:
+    from masthead.newsletters.models import Newsletter
+
+    for order, (name, slug, cadence, description) in enumerate(NEWSLETTERS):
+        Newsletter.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "cadence": cadence,
+                "description": f"{description} (Demo content.)",
+                "sort_order": order,
+            },
+        )
+
+
 def _settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
     pages = {page.slug: page for page in Page.objects.child_of(home)}
 
@@ -440,6 +463,7 @@ def _settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
                     link("Team", pages["team"]),
                     link("Contacts", pages["contacts"]),
                     link("Submit an Opinion", pages["submit-an-opinion"]),
+                    link("Newsletters", url="/newsletters/"),
                     link("Store", url="https://example.org/store"),
                 ],
             },

@@ -16,6 +16,7 @@ RESERVED_SLUGS = frozenset(
     {
         "admin",
         "author",
+        "newsletters",
         "tag",
         "static",
         "media",

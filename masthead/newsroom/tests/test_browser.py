@@ -77,6 +77,10 @@ def newsroom(home):
     )
     OpinionFormField.objects.create(page=form, label="Your name", field_type="singleline", required=True)
     OpinionFormField.objects.create(page=form, label="Your piece", field_type="multiline", required=True)
+    from masthead.newsletters.models import Newsletter
+
+    Newsletter.objects.create(name="Morning Briefing", slug="morning", description="The day ahead.")
+    Newsletter.objects.create(name="Weekly Analysis", slug="weekly", cadence="weekly")
     settings = NewsroomSettings.for_site(site)
     settings.promo_text, settings.promo_url, settings.promo_button = "Documentary", "https://example.org/", "Watch"
     settings.primary_menu = [
@@ -113,6 +117,7 @@ def test_public_pages_pass_an_accessibility_audit(site, page, axe_audit):
         "/author/anna/",
         "/team/",
         "/opinion/",
+        "/newsletters/",
         "/no-such-page/",
     ]:
         page.goto(site + path)
@@ -165,4 +170,31 @@ def test_load_more_works_without_javascript(site, browser):
     page.click("[data-load-more]")
     assert page.url.endswith("/news/?page=2")
     assert page.locator("[data-feed] li").count() == 1
+    context.close()
+
+
+def test_a_newsletter_sign_up_answers_in_place(site, page):
+    page.goto(site + "/newsletters/")
+    page.check("#newsletter-weekly")
+    page.fill("#subscribe-email", "browser-reader@example.org")
+    page.click("form[data-subscribe] button[type=submit]")
+    status = page.locator(".form__status")
+    status.wait_for(state="visible")
+    assert "confirmation email" in status.text_content()
+    assert page.url == site + "/newsletters/", "no reload, no redirect"
+    assert page.input_value("#subscribe-email") == "", "the form is ready for another address"
+
+
+def test_a_newsletter_sign_up_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/newsletters/")
+    page.fill("#subscribe-email", "not an address")
+    page.click("form[data-subscribe] button[type=submit]")
+    assert "Choose at least one newsletter." in page.content()
+    page.check("#newsletter-morning")
+    page.fill("#subscribe-email", "plain-reader@example.org")
+    page.click("form[data-subscribe] button[type=submit]")
+    assert page.url == site + "/newsletters/check-your-email/"
+    assert "confirmation email" in page.content()
     context.close()

@@ -116,6 +116,20 @@ class DemoNewsroomTests(TestCase):
         )
         self.assertIn("Thank you", thanks.content.decode())
         documents["opinion thank-you page"] = thanks.content.decode()
+        from masthead.newsletters import services as newsletters
+        from masthead.newsletters.models import Newsletter, Subscriber
+
+        documents["newsletters"] = self.client.get("/newsletters/").content.decode()
+        self.assertEqual(Newsletter.objects.filter(is_public=True).count(), 3)
+        refused = self.client.post("/newsletters/subscribe/", {"email": "not an address"})
+        self.assertEqual(refused.status_code, 400)
+        documents["newsletters sign-up with errors"] = refused.content.decode()
+        documents["check your email"] = self.client.get("/newsletters/check-your-email/").content.decode()
+        newsletters.subscription_request(email="reader@example.org", newsletters=list(Newsletter.objects.all()))
+        token = newsletters.confirmation_token(subscriber=Subscriber.objects.get())
+        documents["confirm"] = self.client.get(f"/newsletters/confirm/{token}/").content.decode()
+        documents["confirmed"] = self.client.post(f"/newsletters/confirm/{token}/").content.decode()
+        documents["bad link"] = self.client.get("/newsletters/confirm/forged/").content.decode()
         missing = self.client.get("/no-such-page/")
         self.assertEqual(missing.status_code, 404)
         documents["404"] = missing.content.decode()

@@ -53,3 +53,29 @@ if (document.cookie.split("; ").includes("masthead_signed_in=1")) {
     })
     .catch(() => {});
 }
+
+// Newsletter sign-ups answer in place (the form still works without this: POST, redirect, message).
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("[data-subscribe]");
+  if (!form) return;
+  event.preventDefault();
+  const status = form.querySelector(".form__status");
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    const answer = await response.json();
+    const errors = answer.errors ? Object.values(answer.errors).flat() : [];
+    status.textContent = answer.ok ? answer.message : answer.message || errors.join(" ");
+    if (answer.ok) form.reset();
+  } catch (error) {
+    form.submit();
+  } finally {
+    button.disabled = false;
+  }
+});

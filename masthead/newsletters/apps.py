@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NewslettersConfig(AppConfig):
+    name = "masthead.newsletters"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,195 @@
+"""Subscribing with double opt-in: the request, the confirmation link, and the emails owed (notices), each
+sent once from its record by the worker."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from masthead.newsletters import selectors
+from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription
+
+log = logging.getLogger(__name__)
+
+CONFIRM_SALT = "masthead.newsletters.confirm"
+CONFIRM_RESEND_SECONDS = 600  # one confirmation email per address in this time, however often it is asked for
+NOTICE_MAX_ATTEMPTS = 8
+
+
+class ConfirmationLinkError(Exception):
+    """A confirmation link that is forged, damaged, for an address no longer here, or too old."""
+
+    def __init__(self, *, expired: bool):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def email_normalize(email: str) -> str:
+    return email.strip().lower()
+
+
+@transaction.atomic
+def subscription_request(*, email: str, newsletters: list[Newsletter]) -> None:
+    """Someone asked for these newsletters at `email`: pending subscriptions, and a confirmation email unless one
+    went to the address in the last ten minutes (its link confirms these too). Active subscriptions stay as
+    they are and need no email; the caller answers the same whatever was here before."""
+    now = timezone.now()
+    subscriber, _ = Subscriber.objects.get_or_create(email=email_normalize(email))
+    owed = False
+    for newsletter in newsletters:
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber, newsletter=newsletter, defaults={"requested_at": now}
+        )
+        if created:
+            owed = True
+        elif subscription.status != Subscription.Status.ACTIVE:
+            # Unsubscribed earlier: subscribing again needs a new confirmation.
+            Subscription.objects.filter(pk=subscription.pk).update(
+                status=Subscription.Status.PENDING, requested_at=now, unsubscribed_at=None
+            )
+            owed = True
+    if not owed:
+        return
+    recent = now - timedelta(seconds=CONFIRM_RESEND_SECONDS)
+    if subscriber.notices.filter(kind=Notice.Kind.CONFIRM, created_at__gte=recent).exists():
+        return
+    notice = Notice.objects.create(kind=Notice.Kind.CONFIRM, subscriber=subscriber)
+    transaction.on_commit(lambda: notice_queue(notice_id=notice.pk))
+
+
+def confirmation_token(*, subscriber: Subscriber) -> str:
+    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=CONFIRM_SALT, compress=True)
+
+
+def confirmation_subscriber(*, token: str) -> Subscriber:
+    """The subscriber a confirmation link was made for; ConfirmationLinkError if it is not a good one."""
+    max_age = timedelta(days=settings.MASTHEAD_NEWSLETTER_CONFIRM_DAYS)
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise ConfirmationLinkError(expired=True) from error
+    except (signing.BadSignature, ValueError) as error:
+        raise ConfirmationLinkError(expired=False) from error
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("e"), str):
+        raise ConfirmationLinkError(expired=False)
+    subscriber = Subscriber.objects.filter(pk=data["s"], email=data["e"]).first()
+    if subscriber is None:
+        raise ConfirmationLinkError(expired=False)
+    return subscriber
+
+
+@transaction.atomic
+def subscription_confirm(*, token: str) -> list[Newsletter]:
+    """Confirm every pending subscription of the link's address; each newly active one is owed a welcome email
+    (recorded once per subscription, however often the link is used). Returns the newsletters confirmed now."""
+    subscriber = confirmation_subscriber(token=token)
+    now = timezone.now()
+    pending = list(selectors.subscriptions_pending(subscriber=subscriber).select_for_update())
+    confirmed = Subscription.objects.filter(pk__in=[s.pk for s in pending], status=Subscription.Status.PENDING)
+    confirmed.update(status=Subscription.Status.ACTIVE, confirmed_at=now)
+    for subscription in pending:
+        try:
+            with transaction.atomic():
+                notice = Notice.objects.create(
+                    kind=Notice.Kind.WELCOME, subscriber=subscriber, subscription=subscription
+                )
+        except IntegrityError:
+            continue  # welcomed before (subscribed, left, came back): once is enough
+        transaction.on_commit(lambda notice_id=notice.pk: notice_queue(notice_id=notice_id))
+    return [subscription.newsletter for subscription in pending]
+
+
+def notice_queue(*, notice_id: int, delay: timedelta | None = None) -> None:
+    from masthead.newsletters.tasks import notice_send_task
+
+    task = notice_send_task
+    if delay:
+        if not task.get_backend().supports_defer:
+            return  # a backend that cannot wait (the tests' immediate one): the next worker start retries it
+        task = task.using(run_after=timezone.now() + delay)
+    task.enqueue(notice_id=notice_id)
+
+
+def notice_retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … at most an hour between tries."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def notice_message(*, notice: Notice) -> EmailMultiAlternatives:
+    """The email a notice stands for, in plain text and HTML."""
+    subscriber = notice.subscriber
+    site_name = settings.WAGTAIL_SITE_NAME
+    if notice.kind == Notice.Kind.CONFIRM:
+        pending = [subscription.newsletter for subscription in selectors.subscriptions_pending(subscriber=subscriber)]
+        token = confirmation_token(subscriber=subscriber)
+        context = {
+            "newsletters": pending,
+            "link": settings.BASE_URL + reverse("newsletters:confirm", kwargs={"token": token}),
+            "days": settings.MASTHEAD_NEWSLETTER_CONFIRM_DAYS,
+        }
+        subject = f"Confirm your subscription to {site_name}"
+        sender = pending[0].from_address if pending else settings.DEFAULT_FROM_EMAIL
+        reply_to = []
+    else:
+        newsletter = notice.subscription.newsletter
+        context = {"newsletter": newsletter, "newsletters_url": settings.BASE_URL + reverse("newsletters:index")}
+        subject = f"Welcome to {newsletter.name}"
+        sender = newsletter.from_address
+        reply_to = [newsletter.reply_to] if newsletter.reply_to else []
+    context |= {"site_name": site_name, "subscriber": subscriber}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"newsletters/email/{notice.kind}.txt", context),
+        from_email=sender,
+        to=[subscriber.email],
+        reply_to=reply_to,
+    )
+    message.attach_alternative(render_to_string(f"newsletters/email/{notice.kind}.html", context), "text/html")
+    return message
+
+
+def notice_send(*, notice_id: int) -> str:
+    """Send one notice's email; returns its status afterwards. Claimed first (pending or failed, or a sending
+    claim older than the task lease: its worker died), so two runs never both send it."""
+    now = timezone.now()
+    orphaned = now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS)
+    Status = Notice.Status
+    claimable = Q(status__in=[Status.PENDING, Status.FAILED]) | Q(status=Status.SENDING, claimed_at__lt=orphaned)
+    claimed = Notice.objects.filter(claimable, pk=notice_id).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    notice = Notice.objects.select_related("subscriber", "subscription__newsletter").filter(pk=notice_id).first()
+    if notice is None:
+        return "deleted"
+    if not claimed:
+        return notice.status
+    try:
+        notice_message(notice=notice).send()
+    except Exception as error:  # noqa: BLE001 (any failure of the mail server or its address is recorded)
+        gave_up = notice.attempts >= NOTICE_MAX_ATTEMPTS
+        status = Status.GAVE_UP if gave_up else Status.FAILED
+        Notice.objects.filter(pk=notice_id).update(
+            status=status, claimed_at=None, error=f"{type(error).__name__}: {error}"[:1000]
+        )
+        log.warning("Newsletter notice %s: attempt %s failed (%s)", notice_id, notice.attempts, error)
+        if not gave_up:
+            notice_queue(notice_id=notice_id, delay=notice_retry_delay(notice.attempts))
+        return status
+    Notice.objects.filter(pk=notice_id).update(status=Status.SENT, sent_at=timezone.now(), claimed_at=None, error="")
+    return Status.SENT
+
+
+def notices_resume() -> int:
+    """Queue every notice still owed (run when a worker starts: a queue entry may have been lost)."""
+    owed = Notice.objects.filter(status__in=[Notice.Status.PENDING, Notice.Status.FAILED, Notice.Status.SENDING])
+    ids = list(owed.values_list("pk", flat=True))
+    for notice_id in ids:
+        notice_queue(notice_id=notice_id)
+    return len(ids)

@@ -1,0 +1,94 @@
+"""The Newsletters page, the sign-up endpoint and the confirmation link: thin, they call services."""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from masthead.http_cache import same_origin
+from masthead.newsletters import selectors, services
+from masthead.newsletters.forms import SubscribeForm
+from masthead.ratelimit import client_key, rate_limit_hit
+
+SENT = "Thank you. If the address is right, a confirmation email is on its way: open its link to finish."
+CLIENT_LIMIT = (10, 600)  # sign-ups per client per ten minutes
+ADDRESS_LIMIT = (5, 3600)  # sign-ups per address per hour
+
+
+@require_safe
+def index(request):
+    return render(request, "newsletters/index.html", {"newsletters": selectors.newsletters_open(), "form": None})
+
+
+@require_safe
+def check_your_email(request):
+    return render(request, "newsletters/check_your_email.html", {"message": SENT})
+
+
+@require_POST
+def subscribe(request):
+    """A sign-up from any page's form (the pages are cached, so it carries no CSRF token: `public_page` checks
+    its Origin). Answers the same whether or not the address was subscribed; JSON for the page's script."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = SubscribeForm(request.POST)
+    if wait := rate_limit_hit(
+        scope="subscribe-client", key=client_key(request), limit=CLIENT_LIMIT[0], seconds=CLIENT_LIMIT[1]
+    ):
+        return _too_many(wait, wants_json)
+    if form.is_robot:
+        return _answer(request, wants_json)  # as if it worked: nothing to learn for the robot
+    if not form.is_valid():
+        errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+        if wants_json:
+            return JsonResponse({"ok": False, "errors": errors}, status=400)
+        context = {"newsletters": selectors.newsletters_open(), "form": form}
+        return render(request, "newsletters/index.html", context, status=400)
+    email = services.email_normalize(form.cleaned_data["email"])
+    if wait := rate_limit_hit(scope="subscribe-address", key=email, limit=ADDRESS_LIMIT[0], seconds=ADDRESS_LIMIT[1]):
+        return _too_many(wait, wants_json)
+    services.subscription_request(email=email, newsletters=form.chosen())
+    return _answer(request, wants_json)
+
+
+def _answer(request, wants_json: bool):
+    if wants_json:
+        return JsonResponse({"ok": True, "message": SENT})
+    return redirect("newsletters:check_your_email", permanent=False)
+
+
+def _too_many(wait: int, wants_json: bool):
+    message = f"Too many sign-ups from here just now. Try again in {max(1, wait // 60)} minutes."
+    response = (
+        JsonResponse({"ok": False, "message": message}, status=429)
+        if wants_json
+        else HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@never_cache
+@csrf_exempt  # the signed link is the proof; the POST must still come from this site (below)
+def confirm(request, token):
+    """The link in the confirmation email shows a button; pressing it confirms (mail scanners that open links
+    must not subscribe anyone)."""
+    if len(token) > 500:
+        return _link_error(request, expired=False)
+    try:
+        subscriber = services.confirmation_subscriber(token=token)
+    except services.ConfirmationLinkError as error:
+        return _link_error(request, expired=error.expired)
+    if request.method == "POST":
+        if not same_origin(request) and not getattr(request, "_dont_enforce_csrf_checks", False):
+            return HttpResponse("This form can be sent only from this site's own pages.", status=403)
+        confirmed = services.subscription_confirm(token=token)
+        return render(request, "newsletters/confirmed.html", {"confirmed": confirmed})
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    pending = [subscription.newsletter for subscription in selectors.subscriptions_pending(subscriber=subscriber)]
+    return render(request, "newsletters/confirm.html", {"pending": pending})
+
+
+def _link_error(request, *, expired: bool):
+    return render(request, "newsletters/link_error.html", {"expired": expired}, status=400)
