@@ -62,7 +62,7 @@ def confirm(client, link, capture):
 def test_the_newsletters_page_lists_what_readers_can_subscribe_to_and_is_cacheable(client, newsletters):
     page = client.get("/newsletters/")
     soup = BeautifulSoup(page.content, "html.parser")
-    choices = [box["value"] for box in soup.select("input[name=newsletters]")]
+    choices = [box["value"] for box in soup.select("main input[name=newsletters]")]
     assert choices == ["morning", "weekly"]
     assert soup.select_one("form[data-subscribe]")["action"] == "/newsletters/subscribe/"
     assert "public" in page["Cache-Control"] and "s-maxage" in page["Cache-Control"]
@@ -292,3 +292,25 @@ def test_a_claim_held_by_a_dead_worker_is_taken_over(newsletters, smtp_server, s
     assert services.notice_send(notice_id=fresh.pk) == Notice.Status.SENDING, "a live worker's claim is left alone"
     assert services.notice_send(notice_id=notice.pk) == Notice.Status.SENT
     assert len(smtp_server.messages) == 1
+
+
+def test_the_footer_and_the_article_rail_carry_sign_up_forms(client, home, newsletters, subscribe, smtp_server):
+    from masthead.newsroom.tests.factories import published_article
+
+    article = published_article(title="A story", slug="a-story")
+    soup = BeautifulSoup(client.get(article.url).content, "html.parser")
+    footer = soup.select_one(".site-footer form[data-subscribe]")
+    assert footer.select_one("input[name=newsletters]")["value"] == "morning", "the first newsletter, one field"
+    rail = soup.select_one(".article-layout__rail form[data-subscribe]")
+    assert [box["value"] for box in rail.select("input[name=newsletters]")] == ["morning", "weekly"]
+    ids = [tag["id"] for tag in soup.select("[id]")]
+    assert len(ids) == len(set(ids)), "two forms on one page, no id twice"
+    assert subscribe({"email": "footer@example.org", "newsletters": ["morning"]}).status_code == 302
+
+
+def test_a_renamed_newsletter_shows_at_once_in_the_kept_layout(client, home, newsletters):
+    assert b"Morning Briefing" in client.get("/newsletters/").content
+    newsletters[0].name = "Dawn Digest"
+    newsletters[0].save()
+    page = client.get("/newsletters/").content
+    assert b"Dawn Digest" in page and b"Morning Briefing" not in page

@@ -178,7 +178,7 @@ def test_a_newsletter_sign_up_answers_in_place(site, page):
     page.check("#newsletter-weekly")
     page.fill("#subscribe-email", "browser-reader@example.org")
     page.click("form[data-subscribe] button[type=submit]")
-    status = page.locator(".form__status")
+    status = page.locator("main .form__status")
     status.wait_for(state="visible")
     assert "confirmation email" in status.text_content()
     assert page.url == site + "/newsletters/", "no reload, no redirect"
