@@ -12,3 +12,8 @@ def newsletters_open() -> QuerySet:
 
 def subscriptions_pending(*, subscriber: Subscriber) -> QuerySet:
     return subscriber.subscriptions.filter(status=Subscription.Status.PENDING).select_related("newsletter")
+
+
+def newsletters_active_ids(*, subscriber: Subscriber) -> list[int]:
+    active = subscriber.subscriptions.filter(status=Subscription.Status.ACTIVE)
+    return list(active.values_list("newsletter_id", flat=True))

@@ -19,6 +19,8 @@ from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscrip
 log = logging.getLogger(__name__)
 
 CONFIRM_SALT = "masthead.newsletters.confirm"
+PREFERENCES_SALT = "masthead.newsletters.preferences"
+UNSUBSCRIBE_SALT = "masthead.newsletters.unsubscribe"
 CONFIRM_RESEND_SECONDS = 600  # one confirmation email per address in this time, however often it is asked for
 NOTICE_MAX_ATTEMPTS = 8
 
@@ -71,18 +73,58 @@ def confirmation_token(*, subscriber: Subscriber) -> str:
 def confirmation_subscriber(*, token: str) -> Subscriber:
     """The subscriber a confirmation link was made for; ConfirmationLinkError if it is not a good one."""
     max_age = timedelta(days=settings.MASTHEAD_NEWSLETTER_CONFIRM_DAYS)
+    return _link_subscriber(token, salt=CONFIRM_SALT, max_age=max_age)
+
+
+def preferences_token(*, subscriber: Subscriber) -> str:
+    """The link to a subscriber's preferences, in every email: it does not expire (old emails keep working) and
+    stops working when the address is deleted."""
+    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=PREFERENCES_SALT, compress=True)
+
+
+def preferences_subscriber(*, token: str) -> Subscriber:
+    return _link_subscriber(token, salt=PREFERENCES_SALT, max_age=None)
+
+
+def unsubscribe_token(*, subscription: Subscription) -> str:
+    """The one-click unsubscribe link of one subscription (RFC 8058), in the List-Unsubscribe header."""
+    data = {"s": subscription.subscriber_id, "e": subscription.subscriber.email, "n": subscription.newsletter_id}
+    return signing.dumps(data, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_subscription(*, token: str) -> Subscription:
+    data = _link_data(token, salt=UNSUBSCRIBE_SALT, max_age=None)
+    subscription = (
+        Subscription.objects.select_related("subscriber", "newsletter")
+        .filter(subscriber_id=data["s"], subscriber__email=data["e"], newsletter_id=data.get("n"))
+        .first()
+    )
+    if subscription is None:
+        raise ConfirmationLinkError(expired=False)
+    return subscription
+
+
+def _link_subscriber(token: str, *, salt: str, max_age) -> Subscriber:
+    data = _link_data(token, salt=salt, max_age=max_age)
+    subscriber = Subscriber.objects.filter(pk=data["s"], email=data["e"]).first()
+    if subscriber is None:
+        raise ConfirmationLinkError(expired=False)
+    return subscriber
+
+
+def _link_data(token: str, *, salt: str, max_age) -> dict:
+    """What a signed link carries; ConfirmationLinkError if it is forged, damaged, too long or too old."""
+    if len(token) > 500:
+        raise ConfirmationLinkError(expired=False)
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+        data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as error:
         raise ConfirmationLinkError(expired=True) from error
     except (signing.BadSignature, ValueError) as error:
         raise ConfirmationLinkError(expired=False) from error
     if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("e"), str):
         raise ConfirmationLinkError(expired=False)
-    subscriber = Subscriber.objects.filter(pk=data["s"], email=data["e"]).first()
-    if subscriber is None:
-        raise ConfirmationLinkError(expired=False)
-    return subscriber
+    return data
 
 
 @transaction.atomic
@@ -95,15 +137,50 @@ def subscription_confirm(*, token: str) -> list[Newsletter]:
     confirmed = Subscription.objects.filter(pk__in=[s.pk for s in pending], status=Subscription.Status.PENDING)
     confirmed.update(status=Subscription.Status.ACTIVE, confirmed_at=now)
     for subscription in pending:
-        try:
-            with transaction.atomic():
-                notice = Notice.objects.create(
-                    kind=Notice.Kind.WELCOME, subscriber=subscriber, subscription=subscription
-                )
-        except IntegrityError:
-            continue  # welcomed before (subscribed, left, came back): once is enough
-        transaction.on_commit(lambda notice_id=notice.pk: notice_queue(notice_id=notice_id))
+        _welcome(subscriber=subscriber, subscription=subscription)
     return [subscription.newsletter for subscription in pending]
+
+
+def _welcome(*, subscriber: Subscriber, subscription: Subscription) -> None:
+    """Record the welcome email of a subscription that just started, and send it once committed."""
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(kind=Notice.Kind.WELCOME, subscriber=subscriber, subscription=subscription)
+    except IntegrityError:
+        return  # welcomed before (subscribed, left, came back): once is enough
+    transaction.on_commit(lambda: notice_queue(notice_id=notice.pk))
+
+
+def subscription_unsubscribe(*, subscription: Subscription) -> None:
+    """Stop one newsletter for one address (one click from an email, or the preferences page)."""
+    Subscription.objects.filter(pk=subscription.pk).exclude(status=Subscription.Status.UNSUBSCRIBED).update(
+        status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def preferences_save(*, subscriber: Subscriber, wanted: list[Newsletter]) -> None:
+    """The preferences page's answer: exactly these newsletters. The link came by email to the address, so a
+    newsletter ticked here starts at once (and is welcomed, once); one unticked stops."""
+    now = timezone.now()
+    wanted_ids = {newsletter.pk for newsletter in wanted}
+    for subscription in subscriber.subscriptions.select_for_update():
+        if subscription.newsletter_id not in wanted_ids:
+            subscription_unsubscribe(subscription=subscription)
+    for newsletter in wanted:
+        subscription, _ = Subscription.objects.get_or_create(
+            subscriber=subscriber, newsletter=newsletter, defaults={"requested_at": now}
+        )
+        if subscription.status != Subscription.Status.ACTIVE:
+            Subscription.objects.filter(pk=subscription.pk).update(
+                status=Subscription.Status.ACTIVE, confirmed_at=now, unsubscribed_at=None
+            )
+            _welcome(subscriber=subscriber, subscription=subscription)
+
+
+def subscriber_forget(*, subscriber: Subscriber) -> None:
+    """Delete the address and everything kept about it (its subscriptions and the emails it was sent)."""
+    subscriber.delete()
 
 
 def notice_queue(*, notice_id: int, delay: timedelta | None = None) -> None:
@@ -136,20 +213,27 @@ def notice_message(*, notice: Notice) -> EmailMultiAlternatives:
         }
         subject = f"Confirm your subscription to {site_name}"
         sender = pending[0].from_address if pending else settings.DEFAULT_FROM_EMAIL
-        reply_to = []
+        reply_to, headers = [], {}
     else:
         newsletter = notice.subscription.newsletter
+        unsubscribe = settings.BASE_URL + reverse(
+            "newsletters:unsubscribe", kwargs={"token": unsubscribe_token(subscription=notice.subscription)}
+        )
         context = {"newsletter": newsletter, "newsletters_url": settings.BASE_URL + reverse("newsletters:index")}
+        context["unsubscribe_url"] = unsubscribe
         subject = f"Welcome to {newsletter.name}"
         sender = newsletter.from_address
         reply_to = [newsletter.reply_to] if newsletter.reply_to else []
-    context |= {"site_name": site_name, "subscriber": subscriber}
+        headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    preferences = reverse("newsletters:preferences", kwargs={"token": preferences_token(subscriber=subscriber)})
+    context |= {"site_name": site_name, "subscriber": subscriber, "preferences_url": settings.BASE_URL + preferences}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"newsletters/email/{notice.kind}.txt", context),
         from_email=sender,
         to=[subscriber.email],
         reply_to=reply_to,
+        headers=headers,
     )
     message.attach_alternative(render_to_string(f"newsletters/email/{notice.kind}.html", context), "text/html")
     return message

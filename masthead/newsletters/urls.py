@@ -9,4 +9,6 @@ urlpatterns = [
     path("subscribe/", public_page(views.subscribe), name="subscribe"),
     path("check-your-email/", public_page(views.check_your_email), name="check_your_email"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -73,8 +73,6 @@ def _too_many(wait: int, wants_json: bool):
 def confirm(request, token):
     """The link in the confirmation email shows a button; pressing it confirms (mail scanners that open links
     must not subscribe anyone)."""
-    if len(token) > 500:
-        return _link_error(request, expired=False)
     try:
         subscriber = services.confirmation_subscriber(token=token)
     except services.ConfirmationLinkError as error:
@@ -92,3 +90,54 @@ def confirm(request, token):
 
 def _link_error(request, *, expired: bool):
     return render(request, "newsletters/link_error.html", {"expired": expired}, status=400)
+
+
+@never_cache
+@csrf_exempt  # the signed link is the proof; the POST must still come from this site (below)
+def preferences(request, token):
+    """A subscriber's newsletters, from the link in every email: tick what to receive, or delete the address."""
+    try:
+        subscriber = services.preferences_subscriber(token=token)
+    except services.ConfirmationLinkError:
+        return _link_error(request, expired=False)
+    if request.method == "POST":
+        if not same_origin(request) and not getattr(request, "_dont_enforce_csrf_checks", False):
+            return HttpResponse("This form can be sent only from this site's own pages.", status=403)
+        if request.POST.get("action") == "forget":
+            services.subscriber_forget(subscriber=subscriber)
+            return render(request, "newsletters/forgotten.html")
+        slugs = request.POST.getlist("newsletters")
+        if len(slugs) > 100:
+            return HttpResponse("Too many newsletters chosen.", status=400, content_type="text/plain")
+        services.preferences_save(
+            subscriber=subscriber, wanted=list(selectors.newsletters_open().filter(slug__in=slugs))
+        )
+        return render(request, "newsletters/preferences.html", _preferences_context(subscriber, saved=True))
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    return render(request, "newsletters/preferences.html", _preferences_context(subscriber, saved=False))
+
+
+def _preferences_context(subscriber, *, saved: bool) -> dict:
+    active = set(selectors.newsletters_active_ids(subscriber=subscriber))
+    return {"subscriber": subscriber, "newsletters": selectors.newsletters_open(), "active": active, "saved": saved}
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: mail providers POST from their own servers, with no cookie and no Origin
+def unsubscribe(request, token):
+    """One-click unsubscribe from an email's List-Unsubscribe header; opened in a browser, a button does it (a
+    link scanner's GET unsubscribes no one)."""
+    try:
+        subscription = services.unsubscribe_subscription(token=token)
+    except services.ConfirmationLinkError:
+        return _link_error(request, expired=False)
+    if request.method == "POST":
+        services.subscription_unsubscribe(subscription=subscription)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse("Unsubscribed.", content_type="text/plain; charset=utf-8")
+        context = {"newsletter": subscription.newsletter, "done": True}
+        return render(request, "newsletters/unsubscribe.html", context)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    return render(request, "newsletters/unsubscribe.html", {"newsletter": subscription.newsletter, "done": False})

@@ -130,6 +130,16 @@ class DemoNewsroomTests(TestCase):
         documents["confirm"] = self.client.get(f"/newsletters/confirm/{token}/").content.decode()
         documents["confirmed"] = self.client.post(f"/newsletters/confirm/{token}/").content.decode()
         documents["bad link"] = self.client.get("/newsletters/confirm/forged/").content.decode()
+        subscriber = Subscriber.objects.get()
+        preferences = f"/newsletters/preferences/{newsletters.preferences_token(subscriber=subscriber)}/"
+        documents["preferences"] = self.client.get(preferences).content.decode()
+        documents["preferences saved"] = self.client.post(preferences, {"action": "save"}).content.decode()
+        unsubscribe = (
+            f"/newsletters/unsubscribe/{newsletters.unsubscribe_token(subscription=subscriber.subscriptions.first())}/"
+        )
+        documents["unsubscribe"] = self.client.get(unsubscribe).content.decode()
+        documents["unsubscribed"] = self.client.post(unsubscribe).content.decode()
+        documents["address deleted"] = self.client.post(preferences, {"action": "forget"}).content.decode()
         missing = self.client.get("/no-such-page/")
         self.assertEqual(missing.status_code, 404)
         documents["404"] = missing.content.decode()
