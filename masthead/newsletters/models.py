@@ -60,8 +60,16 @@ class Subscriber(models.Model):
     email = models.EmailField(max_length=254, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    panels = [FieldPanel("email", read_only=True)]
+
     def __str__(self):
         return self.email
+
+    @property
+    def active_list(self) -> str:
+        """The newsletters this address receives (for the admin's list; prefetch the subscriptions)."""
+        active = [s.newsletter.name for s in self.subscriptions.all() if s.status == Subscription.Status.ACTIVE]
+        return ", ".join(sorted(active)) or "—"
 
 
 class Subscription(models.Model):
