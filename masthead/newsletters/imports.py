@@ -18,8 +18,8 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription
-from masthead.newsletters.services import email_normalize, notice_queue
+from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription, Suppression
+from masthead.newsletters.services import email_normalize, notice_queue, suppression_add
 
 BATCH = 1000
 FORMATS = ("mailchimp", "substack", "ghost", "plain")
@@ -58,6 +58,7 @@ class Row:
     number: int
     email: str
     wants_email: bool | None  # None: the row says this address bounced or was deleted there
+    bounced: bool = False  # it bounced there (Mailchimp's "cleaned"): it goes on the suppression list
 
 
 def rows_read(text: io.TextIOBase, *, name: str = "", format: str = "auto") -> tuple[str, Iterator[Row]]:
@@ -81,11 +82,9 @@ def rows_read(text: io.TextIOBase, *, name: str = "", format: str = "auto") -> t
     def rows() -> Iterator[Row]:
         try:
             for number, record in enumerate(reader, start=2):  # row 1 is the header
-                yield Row(
-                    number,
-                    (record.get(email_column) or "").strip(),
-                    _wants_email(format, record, lower, mailchimp_state),
-                )
+                wants = _wants_email(format, record, lower, mailchimp_state)
+                bounced = wants is None and format == "mailchimp"  # "cleaned": Mailchimp's word for bounced
+                yield Row(number, (record.get(email_column) or "").strip(), wants, bounced)
         except (csv.Error, UnicodeDecodeError) as error:
             raise ImportFileError(f"Row {reader.line_num} cannot be read ({error}).") from error
 
@@ -140,6 +139,7 @@ def subscribers_import(
     """Add the rows' addresses to `newsletter`, in batches; returns what was done and what was skipped, why."""
     report = ImportReport(format=format)
     seen: set[str] = set()
+    suppressed = set(Suppression.objects.values_list("email", flat=True))
     batch: list[Row] = []
     validate = EmailValidator()
     for row in rows:
@@ -153,12 +153,19 @@ def subscribers_import(
             report.skip(row.number, "not a valid email address")
             continue
         if row.wants_email is None:
-            report.skip(row.number, "bounced or deleted on the other platform")
+            if row.bounced:
+                suppression_add(email=email, reason=Suppression.Reason.BOUNCED)
+                report.added["suppressed (bounced there)"] += 1
+            else:
+                report.skip(row.number, "deleted on the other platform")
             continue
         if email in seen:
             report.skip(row.number, "the same address twice in the file")
             continue
         seen.add(email)
+        if email in suppressed:
+            report.skip(row.number, "on the suppression list")
+            continue
         batch.append(Row(row.number, email, row.wants_email))
         if len(batch) >= BATCH:
             _import_batch(batch, newsletter=newsletter, plain=format == "plain", confirmed=confirmed, report=report)

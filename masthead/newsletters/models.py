@@ -126,3 +126,23 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.subscriber} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address that must not get newsletters: it bounced, its owner marked our email as spam, or an editor
+    stopped it. Its subscriptions end with it; signing up again sends one confirmation email, and confirming
+    (which proves the address works and is wanted) lifts the suppression."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Marked as spam"
+        MANUAL = "manual", "Stopped by an editor"
+
+    email = models.EmailField(max_length=254, unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.MANUAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("email"), FieldPanel("reason")]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_reason_display().lower()})"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.newsletters import selectors
-from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription
+from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription, Suppression
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,8 @@ def subscription_confirm(*, token: str) -> list[Newsletter]:
     subscriber = confirmation_subscriber(token=token)
     now = timezone.now()
     pending = list(selectors.subscriptions_pending(subscriber=subscriber).select_for_update())
+    if pending:
+        Suppression.objects.filter(email=subscriber.email).delete()  # the address works, and its owner wants it
     confirmed = Subscription.objects.filter(pk__in=[s.pk for s in pending], status=Subscription.Status.PENDING)
     confirmed.update(status=Subscription.Status.ACTIVE, confirmed_at=now)
     for subscription in pending:
@@ -181,6 +183,20 @@ def preferences_save(*, subscriber: Subscriber, wanted: list[Newsletter]) -> Non
 def subscriber_forget(*, subscriber: Subscriber) -> None:
     """Delete the address and everything kept about it (its subscriptions and the emails it was sent)."""
     subscriber.delete()
+
+
+def suppression_add(*, email: str, reason: str) -> None:
+    """Never send newsletters to this address again (a bounce, a complaint, an editor's decision): it is listed
+    and its subscriptions end. Safe to repeat."""
+    email = email_normalize(email)
+    Suppression.objects.get_or_create(email=email, defaults={"reason": reason})
+    Subscription.objects.filter(subscriber__email=email).exclude(status=Subscription.Status.UNSUBSCRIBED).update(
+        status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
+
+
+def suppressed(*, email: str) -> bool:
+    return Suppression.objects.filter(email=email_normalize(email)).exists()
 
 
 def notice_queue(*, notice_id: int, delay: timedelta | None = None) -> None:
@@ -254,6 +270,10 @@ def notice_send(*, notice_id: int) -> str:
         return "deleted"
     if not claimed:
         return notice.status
+    if notice.kind != Notice.Kind.CONFIRM and suppressed(email=notice.subscriber.email):
+        # Only the confirmation a reader asked for goes to a suppressed address; nothing else does.
+        Notice.objects.filter(pk=notice_id).update(status=Status.GAVE_UP, claimed_at=None, error="suppressed")
+        return Status.GAVE_UP
     try:
         notice_message(notice=notice).send()
     except Exception as error:  # noqa: BLE001 (any failure of the mail server or its address is recorded)

@@ -6,7 +6,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from masthead.newsletters.models import Newsletter, Subscriber, Subscription
+from masthead.newsletters.models import Newsletter, Subscriber, Subscription, Suppression
 
 
 class NewsletterViewSet(SnippetViewSet):
@@ -46,8 +46,19 @@ class SubscriberViewSet(SnippetViewSet):
         return Subscriber.objects.prefetch_related("subscriptions__newsletter").order_by("-created_at")
 
 
+class SuppressionViewSet(SnippetViewSet):
+    model = Suppression
+    icon = "warning"
+    menu_label = "Suppression list"
+    list_display = ["email", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email"]
+    ordering = ["-created_at"]
+    copy_view_enabled = False
+
+
 class NewslettersGroup(SnippetViewSetGroup):
-    items = (NewsletterViewSet, SubscriberViewSet)
+    items = (NewsletterViewSet, SubscriberViewSet, SuppressionViewSet)
     menu_icon = "mail"
     menu_label = "Newsletters"
     menu_order = 250

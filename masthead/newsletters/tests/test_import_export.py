@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from masthead.newsletters import imports
-from masthead.newsletters.models import Notice, Subscription
+from masthead.newsletters.models import Notice, Subscription, Suppression
 from masthead.newsletters.tests.factories import NewsletterFactory, SubscriptionFactory
 
 Status = Subscription.Status
@@ -42,7 +42,7 @@ def test_a_ghost_export_keeps_who_wanted_email(tmp_path, letter):
         "3,gone@example.org,Gone,,true,false,,2024-01-15T10:00:00.000Z,2024-02-01T00:00:00.000Z,,\n",
     )
     assert statuses() == {"reader@example.org": Status.ACTIVE, "quiet@example.org": Status.UNSUBSCRIBED}
-    assert "ghost format" in out and "bounced or deleted" in out and "[####" in out
+    assert "ghost format" in out and "deleted on the other platform" in out and "[####" in out
     assert not Notice.objects.exists(), "they confirmed on the other platform"
 
 
@@ -58,17 +58,30 @@ def test_a_substack_export(tmp_path, letter):
     assert statuses() == {"one@example.org": Status.ACTIVE, "two@example.org": Status.UNSUBSCRIBED}
 
 
-def test_mailchimp_exports_by_file(tmp_path, letter):
-    header = "Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,CONFIRM_TIME\n"
-    run_import(tmp_path, "subscribed_members_export_abc.csv", header + "sub@example.org,A,B,2,2020-01-01,2020-01-01\n")
-    run_import(
-        tmp_path, "unsubscribed_members_export_abc.csv", header + "unsub@example.org,A,B,2,2020-01-01,2020-01-01\n"
-    )
+MAILCHIMP = (
+    "Email Address,First Name,Last Name,Company,Position,ZIP Code,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,"
+    "CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION"
+)
+ROW = ",A,B,,,,2,2018-02-05 19:28:23,,2018-02-05 19:28:23,,,,,,,,"
+
+
+def test_mailchimp_exports_by_file_and_column(tmp_path, letter):
+    subscribed = MAILCHIMP + ",LAST_CHANGED,LEID,EUID,NOTES,TAGS\n"
+    run_import(tmp_path, "subscribed_members_export_1.csv", subscribed + "sub@example.org" + ROW + ",,1,x,,\n")
+    unsubscribed = MAILCHIMP + ",UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_CAMPAIGN_ID,UNSUB_REASON,UNSUB_REASON_OTHER"
+    unsubscribed += ",LEID,EUID,NOTES,TAGS\n"
+    run_import(tmp_path, "members.csv", unsubscribed + "unsub@example.org" + ROW + ",2019-01-01 10:00:00,,,,,1,x,,\n")
+    cleaned = MAILCHIMP + ",CLEAN_TIME,CLEAN_CAMPAIGN_TITLE,CLEAN_CAMPAIGN_ID,LEID,EUID,NOTES,TAGS\n"
     out = run_import(
-        tmp_path, "cleaned_members_export_abc.csv", header + "bounced@example.org,A,B,1,2020-01-01,2020-01-01\n"
+        tmp_path, "cleaned_members_export_1.csv", cleaned + "bounced@example.org" + ROW + ",2019-01-01,,,1,x,,\n"
     )
     assert statuses() == {"sub@example.org": Status.ACTIVE, "unsub@example.org": Status.UNSUBSCRIBED}
-    assert "bounced or deleted" in out
+    assert "mailchimp format" in out and "1 suppressed (bounced there)" in out
+    assert Suppression.objects.get().email == "bounced@example.org"
+    again = run_import(
+        tmp_path, "subscribed_members_export_2.csv", subscribed + "bounced@example.org" + ROW + ",,1,x,,\n"
+    )
+    assert "on the suppression list" in again and "bounced@example.org" not in statuses()
 
 
 def test_a_plain_list_is_confirmed_first_unless_the_newsroom_vouches_for_it(
