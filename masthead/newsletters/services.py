@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead import outbox
 from masthead.newsletters import selectors
 from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription, Suppression
 
@@ -210,11 +210,6 @@ def notice_queue(*, notice_id: int, delay: timedelta | None = None) -> None:
     task.enqueue(notice_id=notice_id)
 
 
-def notice_retry_delay(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … at most an hour between tries."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
-
-
 def notice_message(*, notice: Notice) -> EmailMultiAlternatives:
     """The email a notice stands for, in plain text and HTML."""
     subscriber = notice.subscriber
@@ -258,13 +253,8 @@ def notice_message(*, notice: Notice) -> EmailMultiAlternatives:
 def notice_send(*, notice_id: int) -> str:
     """Send one notice's email; returns its status afterwards. Claimed first (pending or failed, or a sending
     claim older than the task lease: its worker died), so two runs never both send it."""
-    now = timezone.now()
-    orphaned = now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS)
     Status = Notice.Status
-    claimable = Q(status__in=[Status.PENDING, Status.FAILED]) | Q(status=Status.SENDING, claimed_at__lt=orphaned)
-    claimed = Notice.objects.filter(claimable, pk=notice_id).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
+    claimed = outbox.claim(Notice.objects.filter(pk=notice_id))
     notice = Notice.objects.select_related("subscriber", "subscription__newsletter").filter(pk=notice_id).first()
     if notice is None:
         return "deleted"
@@ -284,7 +274,7 @@ def notice_send(*, notice_id: int) -> str:
         )
         log.warning("Newsletter notice %s: attempt %s failed (%s)", notice_id, notice.attempts, error)
         if not gave_up:
-            notice_queue(notice_id=notice_id, delay=notice_retry_delay(notice.attempts))
+            notice_queue(notice_id=notice_id, delay=outbox.retry_delay(notice.attempts))
         return status
     Notice.objects.filter(pk=notice_id).update(status=Status.SENT, sent_at=timezone.now(), claimed_at=None, error="")
     return Status.SENT

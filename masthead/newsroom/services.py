@@ -12,11 +12,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
-from masthead import http_cache
+from masthead import http_cache, outbox
 from masthead.locks import lock_acquire, lock_release
 from masthead.newsroom import selectors, serving
 from masthead.newsroom.models import (
@@ -313,11 +313,6 @@ def opinion_email_queue(*, submission_id: int, delay: timedelta | None = None) -
     task.enqueue(submission_id=submission_id)
 
 
-def opinion_email_retry_delay(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … at most an hour between tries."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
-
-
 def opinion_email_message(*, submission: OpinionSubmission) -> EmailMessage:
     page = submission.page.specific
     lines, reply_to = [], []
@@ -341,14 +336,7 @@ def opinion_email_message(*, submission: OpinionSubmission) -> EmailMessage:
 
 def opinion_email_send(*, submission_id: int) -> str:
     """Send one submission's email to the editors; returns the submission's email status afterwards."""
-    now = timezone.now()
-    orphaned = now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS)
-    claimable = Q(email_status__in=[Status.PENDING, Status.FAILED]) | Q(
-        email_status=Status.SENDING, email_claimed_at__lt=orphaned
-    )
-    claimed = OpinionSubmission.objects.filter(claimable, pk=submission_id).update(
-        email_status=Status.SENDING, email_claimed_at=now, email_attempts=F("email_attempts") + 1
-    )
+    claimed = outbox.claim(OpinionSubmission.objects.filter(pk=submission_id), prefix="email_")
     submission = OpinionSubmission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None:
         return "deleted"
@@ -372,7 +360,7 @@ def opinion_email_send(*, submission_id: int) -> str:
             "; giving up" if gave_up else "; will retry",
         )
         if not gave_up:
-            opinion_email_queue(submission_id=submission_id, delay=opinion_email_retry_delay(submission.email_attempts))
+            opinion_email_queue(submission_id=submission_id, delay=outbox.retry_delay(submission.email_attempts))
         return status
 
     OpinionSubmission.objects.filter(pk=submission_id).update(
