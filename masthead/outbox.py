@@ -25,3 +25,13 @@ def claim(rows: QuerySet, *, prefix: str = "") -> bool:
 def retry_delay(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … at most an hour between tries."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def enqueue(task, *, delay: timedelta | None = None, **arguments) -> None:
+    """Queue a sending task now, or after `delay` where the task backend can wait (the tests' immediate one
+    cannot: then the next worker start queues it again, as for a lost queue entry)."""
+    if delay:
+        if not task.get_backend().supports_defer:
+            return
+        task = task.using(run_after=timezone.now() + delay)
+    task.enqueue(**arguments)

@@ -202,12 +202,7 @@ def suppressed(*, email: str) -> bool:
 def notice_queue(*, notice_id: int, delay: timedelta | None = None) -> None:
     from masthead.newsletters.tasks import notice_send_task
 
-    task = notice_send_task
-    if delay:
-        if not task.get_backend().supports_defer:
-            return  # a backend that cannot wait (the tests' immediate one): the next worker start retries it
-        task = task.using(run_after=timezone.now() + delay)
-    task.enqueue(notice_id=notice_id)
+    outbox.enqueue(notice_send_task, delay=delay, notice_id=notice_id)
 
 
 def notice_message(*, notice: Notice) -> EmailMultiAlternatives:

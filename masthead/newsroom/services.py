@@ -305,12 +305,7 @@ def opinion_submission_store(*, page: OpinionFormPage, form) -> OpinionSubmissio
 def opinion_email_queue(*, submission_id: int, delay: timedelta | None = None) -> None:
     from masthead.newsroom.tasks import opinion_email_task
 
-    task = opinion_email_task
-    if delay:
-        if not task.get_backend().supports_defer:
-            return  # a backend that cannot wait (the tests' immediate one): the next worker start retries it
-        task = task.using(run_after=timezone.now() + delay)
-    task.enqueue(submission_id=submission_id)
+    outbox.enqueue(opinion_email_task, delay=delay, submission_id=submission_id)
 
 
 def opinion_email_message(*, submission: OpinionSubmission) -> EmailMessage:

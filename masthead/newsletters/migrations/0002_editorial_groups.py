@@ -1,10 +1,18 @@
-"""Editors run the newsletters (and see who subscribes); Administrators may also delete subscribers."""
+"""Editors run the newsletters, see who subscribes and may suppress an address; Administrators may also delete
+subscribers and take addresses off the suppression list."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GRANTS = {
-    "Editors": ["add_newsletter", "change_newsletter", "view_newsletter", "view_subscriber"],
+    "Editors": [
+        "add_newsletter",
+        "change_newsletter",
+        "view_newsletter",
+        "view_subscriber",
+        "view_suppression",
+        "add_suppression",
+    ],
     "Administrators": [
         "add_newsletter",
         "change_newsletter",
@@ -12,6 +20,10 @@ GRANTS = {
         "view_newsletter",
         "view_subscriber",
         "delete_subscriber",
+        "view_suppression",
+        "add_suppression",
+        "change_suppression",
+        "delete_suppression",
     ],
 }
 
