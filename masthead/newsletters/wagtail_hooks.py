@@ -1,11 +1,18 @@
 """The newsletters in the admin: the newsletters editors order, describe and archive, with their subscriber
 counts, and the subscribers (searchable, filtered by newsletter and status), under one "Newsletters" menu."""
 
+from django.contrib.auth.decorators import user_passes_test
 from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from masthead.newsletters import selectors
 from masthead.newsletters.models import Newsletter, Subscriber, Subscription, Suppression
 
 
@@ -65,3 +72,34 @@ class NewslettersGroup(SnippetViewSetGroup):
 
 
 register_snippet(NewslettersGroup)
+
+
+class FiguresView(WagtailAdminTemplateMixin, TemplateView):
+    """Subscribers over time, per newsletter: who started and who left, week by week."""
+
+    template_name = "newsletters/admin/figures.html"
+    page_title = "Newsletter figures"
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(figures=selectors.subscribers_by_week(weeks=12), **kwargs)
+
+
+def _may_see_figures(user) -> bool:
+    return user.has_perm("newsletters.view_newsletter")
+
+
+class FiguresMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _may_see_figures(request.user)
+
+
+@hooks.register("register_admin_urls")
+def figures_urls():
+    view = user_passes_test(_may_see_figures)(FiguresView.as_view())
+    return [path("newsletters/figures/", view, name="newsletters_figures")]
+
+
+@hooks.register("register_reports_menu_item")
+def figures_menu_item():
+    return FiguresMenuItem("Newsletter figures", reverse("newsletters_figures"), icon_name="table", order=900)

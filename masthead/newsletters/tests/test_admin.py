@@ -50,3 +50,33 @@ def test_subscribers_are_searched_and_filtered(client, make_user, letters):
 def test_reporters_do_not_see_subscribers(client, make_user, letters):
     client.force_login(make_user("reporter", "Reporters"))
     assert client.get("/admin/snippets/newsletters/subscriber/").status_code in (302, 403)
+
+
+def test_figures_show_subscribers_over_time(client, make_user, letters):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from masthead.newsletters import selectors
+
+    morning = letters[0]
+    now = timezone.now()
+    Subscription.objects.filter(newsletter=morning, status=Status.ACTIVE).update(confirmed_at=now)
+    SubscriptionFactory(
+        subscriber__email="older@example.org",
+        newsletter=morning,
+        status=Status.UNSUBSCRIBED,
+        confirmed_at=now - timedelta(weeks=3),
+        unsubscribed_at=now,
+    )
+    figures = {row["newsletter"].slug: row for row in selectors.subscribers_by_week(weeks=12)}
+    this_week, three_weeks_ago = figures["morning"]["weeks"][0], figures["morning"]["weeks"][3]
+    assert figures["morning"]["active"] == 2 and len(figures["morning"]["weeks"]) == 12
+    assert (this_week["joined"], this_week["left"], this_week["net"]) == (2, 1, "+1")
+    assert three_weeks_ago["joined"] == 1
+
+    client.force_login(make_user("editor", "Editors"))
+    page = client.get("/admin/newsletters/figures/")
+    assert page.status_code == 200 and b"Morning: 2 subscribers" in page.content
+    client.force_login(make_user("reporter", "Reporters"))
+    assert client.get("/admin/newsletters/figures/").status_code in (302, 403)
