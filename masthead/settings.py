@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "masthead.members",
     "masthead.newsroom",
     "masthead.newsletters",
+    "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -218,6 +219,9 @@ MASTHEAD_TASK_LEASE_SECONDS = int(os.environ.get("MASTHEAD_TASK_LEASE_SECONDS", 
 globals().update(email_settings(os.environ.get("EMAIL_URL", "console:")))
 # A stalled mail server must not hold a worker (or anything else) for long.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# Bounce and complaint webhooks from the email provider (django-anymail: /anymail/<provider>/tracking/), on
+# only with a secret ("user:password", the HTTP basic auth the provider is given).
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
 # How long a newsletter confirmation link works.
 MASTHEAD_NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("MASTHEAD_NEWSLETTER_CONFIRM_DAYS", "7"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")

@@ -26,6 +26,7 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ANYMAIL = {"WEBHOOK_SECRET": "provider:test-webhook-secret"}  # the provider webhooks are on in tests
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -19,6 +19,16 @@ urlpatterns = [
     path("_health/", newsroom_views.health, name="health"),
 ]
 
+if settings.ANYMAIL["WEBHOOK_SECRET"]:
+    # The email provider reports bounces and complaints here (newsletters' suppression list).
+    from anymail.urls import urlpatterns as provider_webhooks
+    from django.urls import URLPattern
+
+    from masthead.newsletters.views import provider_webhook
+
+    guarded = [URLPattern(p.pattern, provider_webhook(p.callback), p.default_args, p.name) for p in provider_webhooks]
+    urlpatterns.append(path("anymail/", include((guarded, "anymail"))))
+
 if settings.MASTHEAD_SERVE_MEDIA:
     # Only image renditions are public files. Originals (an embargoed photo's among them) and documents (which
     # may sit in a private collection) are never served from /media/: documents go through Wagtail's view above.

@@ -188,11 +188,16 @@ def subscriber_forget(*, subscriber: Subscriber) -> None:
 def suppression_add(*, email: str, reason: str) -> None:
     """Never send newsletters to this address again (a bounce, a complaint, an editor's decision): it is listed
     and its subscriptions end. Safe to repeat."""
-    email = email_normalize(email)
-    Suppression.objects.get_or_create(email=email, defaults={"reason": reason})
-    Subscription.objects.filter(subscriber__email=email).exclude(status=Subscription.Status.UNSUBSCRIBED).update(
-        status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
-    )
+    Suppression.objects.get_or_create(email=email_normalize(email), defaults={"reason": reason})
+    subscriber_unsubscribe_all(email=email)
+
+
+def subscriber_unsubscribe_all(*, email: str) -> None:
+    """The address left every newsletter (through the provider's own unsubscribe): it stays known, and signing up
+    again needs a new confirmation."""
+    Subscription.objects.filter(subscriber__email=email_normalize(email)).exclude(
+        status=Subscription.Status.UNSUBSCRIBED
+    ).update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
 
 
 def suppressed(*, email: str) -> bool:

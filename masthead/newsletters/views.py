@@ -1,5 +1,7 @@
 """The Newsletters page, the sign-up endpoint and the confirmation link: thin, they call services."""
 
+from functools import wraps
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -141,3 +143,17 @@ def unsubscribe(request, token):
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     return render(request, "newsletters/unsubscribe.html", {"newsletter": subscription.newsletter, "done": False})
+
+
+def provider_webhook(view):
+    """One of django-anymail's webhook views, answering 400 to a body it cannot read (it would raise, a 500)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return HttpResponse("Unreadable report.", status=400, content_type="text/plain")
+
+    return guarded

@@ -168,6 +168,7 @@ def test_load_more_works_without_javascript(site, browser):
     page = context.new_page()
     page.goto(site + "/news/")
     page.click("[data-load-more]")
+    page.wait_for_load_state()  # the click returns once the next page is committed, maybe before it is parsed
     assert page.url.endswith("/news/?page=2")
     assert page.locator("[data-feed] li").count() == 1
     context.close()
@@ -191,10 +192,12 @@ def test_a_newsletter_sign_up_works_without_javascript(site, browser):
     page.goto(site + "/newsletters/")
     page.fill("#subscribe-email", "not an address")
     page.click("form[data-subscribe] button[type=submit]")
+    page.wait_for_load_state()
     assert "Choose at least one newsletter." in page.content()
     page.check("#newsletter-morning")
     page.fill("#subscribe-email", "plain-reader@example.org")
     page.click("form[data-subscribe] button[type=submit]")
+    page.wait_for_load_state()
     assert page.url == site + "/newsletters/check-your-email/"
     assert "confirmation email" in page.content()
     context.close()
