@@ -44,7 +44,8 @@ def subscribe(request):
         errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
         if wants_json:
             return JsonResponse({"ok": False, "errors": errors}, status=400)
-        context = {"newsletters": selectors.newsletters_open(), "form": form}
+        chosen = set(request.POST.getlist("newsletters"))
+        context = {"newsletters": selectors.newsletters_open(), "form": form, "chosen": chosen}
         return render(request, "newsletters/index.html", context, status=400)
     email = services.email_normalize(form.cleaned_data["email"])
     if wait := rate_limit_hit(scope="subscribe-address", key=email, limit=ADDRESS_LIMIT[0], seconds=ADDRESS_LIMIT[1]):

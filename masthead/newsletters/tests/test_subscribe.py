@@ -314,3 +314,11 @@ def test_a_renamed_newsletter_shows_at_once_in_the_kept_layout(client, home, new
     newsletters[0].save()
     page = client.get("/newsletters/").content
     assert b"Dawn Digest" in page and b"Morning Briefing" not in page
+
+
+def test_a_refused_sign_up_keeps_what_was_ticked(newsletters, subscribe):
+    answer = subscribe({"email": "not an address", "newsletters": ["morning", "weekly"]})
+    soup = BeautifulSoup(answer.content, "html.parser")
+    ticked = [box["value"] for box in soup.select("main input[name=newsletters][checked]")]
+    assert ticked == ["morning", "weekly"]
+    assert soup.select_one("#subscribe-email")["value"] == "not an address"
