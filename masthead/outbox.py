@@ -5,11 +5,14 @@ A row is claimable when it waits (pending), failed before, or was claimed by a w
 older than `MASTHEAD_TASK_LEASE_SECONDS`). The claim is one UPDATE, so of two workers only one gets it.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 
 def claim(rows: QuerySet, *, prefix: str = "") -> bool:
@@ -35,3 +38,39 @@ def enqueue(task, *, delay: timedelta | None = None, **arguments) -> None:
             return
         task = task.using(run_after=timezone.now() + delay)
     task.enqueue(**arguments)
+
+
+def send(
+    rows: QuerySet,
+    make_message,
+    *,
+    label: str,
+    attempts: int,
+    max_attempts: int,
+    retry,
+    prefix: str = "",
+    sent_field: str = "sent_at",
+) -> str:
+    """Send a claimed row's message (`make_message()`, made inside the try: a failure to make it counts as a
+    failed attempt too) and record how it went: "sent"; or "failed", and `retry(delay)` is asked
+    to queue the next try; or "gave_up" once `max_attempts` have failed. Returns the row's status."""
+    status_field, claimed_at, error_field = f"{prefix}status", f"{prefix}claimed_at", f"{prefix}error"
+    try:
+        make_message().send()
+    except Exception as error:  # noqa: BLE001 (any failure of the mail server or its address is recorded)
+        gave_up = attempts >= max_attempts
+        status = "gave_up" if gave_up else "failed"
+        rows.update(**{status_field: status, claimed_at: None, error_field: f"{type(error).__name__}: {error}"[:1000]})
+        log.warning(
+            "%s: email attempt %s failed (%s: %s)%s",
+            label,
+            attempts,
+            type(error).__name__,
+            error,
+            "; giving up" if gave_up else "; will retry",
+        )
+        if not gave_up:
+            retry(retry_delay(attempts))
+        return status
+    rows.update(**{status_field: "sent", sent_field: timezone.now(), claimed_at: None, error_field: ""})
+    return "sent"

@@ -1,7 +1,6 @@
 """Subscribing with double opt-in: the request, the confirmation link, and the emails owed (notices), each
 sent once from its record by the worker."""
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,7 +15,6 @@ from masthead import outbox
 from masthead.newsletters import selectors
 from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription, Suppression
 
-log = logging.getLogger(__name__)
 
 CONFIRM_SALT = "masthead.newsletters.confirm"
 PREFERENCES_SALT = "masthead.newsletters.preferences"
@@ -264,20 +262,14 @@ def notice_send(*, notice_id: int) -> str:
         # Only the confirmation a reader asked for goes to a suppressed address; nothing else does.
         Notice.objects.filter(pk=notice_id).update(status=Status.GAVE_UP, claimed_at=None, error="suppressed")
         return Status.GAVE_UP
-    try:
-        notice_message(notice=notice).send()
-    except Exception as error:  # noqa: BLE001 (any failure of the mail server or its address is recorded)
-        gave_up = notice.attempts >= NOTICE_MAX_ATTEMPTS
-        status = Status.GAVE_UP if gave_up else Status.FAILED
-        Notice.objects.filter(pk=notice_id).update(
-            status=status, claimed_at=None, error=f"{type(error).__name__}: {error}"[:1000]
-        )
-        log.warning("Newsletter notice %s: attempt %s failed (%s)", notice_id, notice.attempts, error)
-        if not gave_up:
-            notice_queue(notice_id=notice_id, delay=outbox.retry_delay(notice.attempts))
-        return status
-    Notice.objects.filter(pk=notice_id).update(status=Status.SENT, sent_at=timezone.now(), claimed_at=None, error="")
-    return Status.SENT
+    return outbox.send(
+        Notice.objects.filter(pk=notice_id),
+        lambda: notice_message(notice=notice),
+        label=f"Newsletter notice {notice_id}",
+        attempts=notice.attempts,
+        max_attempts=NOTICE_MAX_ATTEMPTS,
+        retry=lambda delay: notice_queue(notice_id=notice_id, delay=delay),
+    )
 
 
 def notices_resume() -> int:

@@ -338,30 +338,16 @@ def opinion_email_send(*, submission_id: int) -> str:
     if not claimed:
         return submission.email_status  # sent already, or another worker is sending it
 
-    try:
-        opinion_email_message(submission=submission).send()
-    except Exception as error:  # noqa: BLE001 (any failure of the mail server or its address is recorded)
-        gave_up = submission.email_attempts >= EMAIL_MAX_ATTEMPTS
-        status = Status.GAVE_UP if gave_up else Status.FAILED
-        OpinionSubmission.objects.filter(pk=submission_id).update(
-            email_status=status, email_claimed_at=None, email_error=f"{type(error).__name__}: {error}"[:1000]
-        )
-        log.warning(
-            "Opinion submission %s: email attempt %s failed (%s: %s)%s",
-            submission_id,
-            submission.email_attempts,
-            type(error).__name__,
-            error,
-            "; giving up" if gave_up else "; will retry",
-        )
-        if not gave_up:
-            opinion_email_queue(submission_id=submission_id, delay=outbox.retry_delay(submission.email_attempts))
-        return status
-
-    OpinionSubmission.objects.filter(pk=submission_id).update(
-        email_status=Status.SENT, emailed_at=timezone.now(), email_claimed_at=None, email_error=""
+    return outbox.send(
+        OpinionSubmission.objects.filter(pk=submission_id),
+        lambda: opinion_email_message(submission=submission),
+        label=f"Opinion submission {submission_id}",
+        attempts=submission.email_attempts,
+        max_attempts=EMAIL_MAX_ATTEMPTS,
+        retry=lambda delay: opinion_email_queue(submission_id=submission_id, delay=delay),
+        prefix="email_",
+        sent_field="emailed_at",
     )
-    return Status.SENT
 
 
 def opinion_emails_resume() -> int:
