@@ -15,7 +15,6 @@ from masthead import outbox
 from masthead.newsletters import selectors
 from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription, Suppression
 
-
 CONFIRM_SALT = "masthead.newsletters.confirm"
 PREFERENCES_SALT = "masthead.newsletters.preferences"
 UNSUBSCRIBE_SALT = "masthead.newsletters.unsubscribe"
