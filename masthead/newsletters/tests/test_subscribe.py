@@ -215,15 +215,16 @@ def test_unicode_addresses(newsletters, subscribe, smtp_server):
     assert len(smtp_server.messages) == Subscriber.objects.count()
 
 
+@pytest.mark.parametrize("kind", ["confirm", "preferences", "unsubscribe"])
 @pytest.mark.parametrize(
     "token",
-    ["nonsense", "a" * 600, "eyJzIjoxfQ:1abc:forged", "../../admin", "%00", "<script>"],
+    ["nonsense", "a" * 600, "eyJzIjoxfQ:1abc:forged", "../../admin", "%00", "<script>alert(1)</script>", "1:2:3"],
 )
-def test_forged_or_damaged_links_confirm_nothing(client, newsletters, token):
+def test_forged_or_damaged_links_change_nothing(client, newsletters, kind, token):
     SubscriptionFactory(subscriber__email="victim@example.org", newsletter=newsletters[0])
     for answer in (
-        client.get(f"/newsletters/confirm/{token}/"),
-        client.post(f"/newsletters/confirm/{token}/", HTTP_ORIGIN=SITE),
+        client.get(f"/newsletters/{kind}/{token}/"),
+        client.post(f"/newsletters/{kind}/{token}/", HTTP_ORIGIN=SITE),
     ):
         assert answer.status_code in (400, 404)
         assert b"<script>" not in answer.content
