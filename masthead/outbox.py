@@ -9,10 +9,21 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
+
+
+class SendStatus(models.TextChoices):
+    """Where a row's email is; every model that sends from its rows uses these (see the module's docstring)."""
+
+    PENDING = "pending", "waiting to be sent"
+    SENDING = "sending", "being sent"
+    SENT = "sent", "sent"
+    FAILED = "failed", "failed, will be retried"
+    GAVE_UP = "gave_up", "failed, not retried"
 
 
 def claim(rows: QuerySet, *, prefix: str = "") -> bool:
@@ -21,8 +32,11 @@ def claim(rows: QuerySet, *, prefix: str = "") -> bool:
     now = timezone.now()
     orphaned = now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS)
     status, claimed_at, attempts = f"{prefix}status", f"{prefix}claimed_at", f"{prefix}attempts"
-    claimable = Q(**{f"{status}__in": ["pending", "failed"]}) | Q(**{status: "sending", f"{claimed_at}__lt": orphaned})
-    return bool(rows.filter(claimable).update(**{status: "sending", claimed_at: now, attempts: F(attempts) + 1}))
+    waiting = [SendStatus.PENDING, SendStatus.FAILED]
+    claimable = Q(**{f"{status}__in": waiting}) | Q(**{status: SendStatus.SENDING, f"{claimed_at}__lt": orphaned})
+    return bool(
+        rows.filter(claimable).update(**{status: SendStatus.SENDING, claimed_at: now, attempts: F(attempts) + 1})
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -59,7 +73,7 @@ def send(
         make_message().send()
     except Exception as error:  # noqa: BLE001 (any failure of the mail server or its address is recorded)
         gave_up = attempts >= max_attempts
-        status = "gave_up" if gave_up else "failed"
+        status = SendStatus.GAVE_UP if gave_up else SendStatus.FAILED
         rows.update(**{status_field: status, claimed_at: None, error_field: f"{type(error).__name__}: {error}"[:1000]})
         log.warning(
             "%s: email attempt %s failed (%s: %s)%s",
@@ -72,5 +86,5 @@ def send(
         if not gave_up:
             retry(retry_delay(attempts))
         return status
-    rows.update(**{status_field: "sent", sent_field: timezone.now(), claimed_at: None, error_field: ""})
-    return "sent"
+    rows.update(**{status_field: SendStatus.SENT, sent_field: timezone.now(), claimed_at: None, error_field: ""})
+    return SendStatus.SENT

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from masthead.outbox import SendStatus
+
 
 class Newsletter(models.Model):
     class Cadence(models.TextChoices):
@@ -98,12 +100,7 @@ class Notice(models.Model):
         CONFIRM = "confirm", "Confirmation request"
         WELCOME = "welcome", "Welcome"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed, will retry"
-        GAVE_UP = "gave_up", "Gave up"
+    Status = SendStatus
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="notices")

@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from masthead.newsroom.blocks import RICH_TEXT_FEATURES
+from masthead.outbox import SendStatus
 
 
 class NewsFeedPage(Page):
@@ -158,12 +159,7 @@ class OpinionSubmission(AbstractFormSubmission):
     so editors see failures in the submissions list and a rerun of the task never sends it twice.
     """
 
-    class EmailStatus(models.TextChoices):
-        PENDING = "pending", "waiting to be sent"
-        SENDING = "sending", "being sent"
-        SENT = "sent", "sent"
-        FAILED = "failed", "failed, will be retried"
-        GAVE_UP = "gave_up", "failed, not retried"
+    EmailStatus = SendStatus
 
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     email_attempts = models.PositiveSmallIntegerField(default=0)
