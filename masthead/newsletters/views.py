@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from masthead.http_cache import same_origin
+from masthead.http_cache import cross_site_refusal
 from masthead.newsletters import selectors, services
 from masthead.newsletters.forms import SubscribeForm
 from masthead.ratelimit import client_key, rate_limit_hit
@@ -81,8 +81,8 @@ def confirm(request, token):
     except services.ConfirmationLinkError as error:
         return _link_error(request, expired=error.expired)
     if request.method == "POST":
-        if not same_origin(request) and not getattr(request, "_dont_enforce_csrf_checks", False):
-            return HttpResponse("This form can be sent only from this site's own pages.", status=403)
+        if refused := cross_site_refusal(request):
+            return refused
         confirmed = services.subscription_confirm(token=token)
         return render(request, "newsletters/confirmed.html", {"confirmed": confirmed})
     if request.method not in ("GET", "HEAD"):
@@ -104,8 +104,8 @@ def preferences(request, token):
     except services.ConfirmationLinkError:
         return _link_error(request, expired=False)
     if request.method == "POST":
-        if not same_origin(request) and not getattr(request, "_dont_enforce_csrf_checks", False):
-            return HttpResponse("This form can be sent only from this site's own pages.", status=403)
+        if refused := cross_site_refusal(request):
+            return refused
         if request.POST.get("action") == "forget":
             services.subscriber_forget(subscriber=subscriber)
             return render(request, "newsletters/forgotten.html")
