@@ -41,7 +41,8 @@ class SMTPServer:
     """A real SMTP server (aiosmtpd) on a local port that keeps every message it accepts.
 
     `stall()` makes it hang after the greeting, as an overloaded server does, until `release()`;
-    `stop()` closes the port (connections are refused) and `start()` opens it again.
+    `stop()` closes the port (connections are refused) and `start()` opens it again; `refuse` maps a recipient
+    to the reply its RCPT gets ("451 …" for a temporary refusal, "550 …" for a permanent one).
     """
 
     def __init__(self, port: int):
@@ -50,6 +51,7 @@ class SMTPServer:
         self.port = port
         self.messages: list[dict] = []
         self.stalled_sessions = 0
+        self.refuse: dict[str, str] = {}
         self._go = threading.Event()
         self._go.set()
         self._controller = None
@@ -86,6 +88,12 @@ class SMTPServer:
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
@@ -104,7 +112,7 @@ def smtp_server(settings):
     """A real SMTP server on a free local port; Django's SMTP backend sends to it."""
     server = SMTPServer(free_port())
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "masthead.mail.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

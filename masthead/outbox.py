@@ -24,6 +24,7 @@ class SendStatus(models.TextChoices):
     SENT = "sent", "sent"
     FAILED = "failed", "failed, will be retried"
     GAVE_UP = "gave_up", "failed, not retried"
+    SKIPPED = "skipped", "not sent: the address left or was suppressed first"
 
 
 def claim(rows: QuerySet, *, prefix: str = "") -> bool:

@@ -5,6 +5,7 @@ and MASTHEAD_BASE_URL, or the app refuses to start.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -33,7 +34,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def email_settings(url: str) -> dict:
-    """Translate EMAIL_URL (smtp://user:pass@host:port?tls=1, smtps://…, console:, memory:) to settings."""
+    """Translate EMAIL_URL (smtp://user:pass@host:port?tls=1, smtps://…, anymail://<provider>, console:,
+    memory:) to settings. A provider's own settings come from ANYMAIL_<NAME> variables (see ANYMAIL below)."""
     parts = urlsplit(url)
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     backends = {
@@ -41,9 +43,14 @@ def email_settings(url: str) -> dict:
         "memory": "django.core.mail.backends.locmem.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "dummy": "django.core.mail.backends.dummy.EmailBackend",
-        "smtp": "django.core.mail.backends.smtp.EmailBackend",
-        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp": "masthead.mail.EmailBackend",
+        "smtps": "masthead.mail.EmailBackend",
     }
+    if parts.scheme == "anymail":
+        provider = parts.hostname or ""
+        if not re.fullmatch(r"[a-z0-9_]+", provider):
+            raise ImproperlyConfigured("EMAIL_URL anymail://<provider> names a django-anymail backend, e.g. mailgun")
+        return {"EMAIL_BACKEND": f"anymail.backends.{provider}.EmailBackend"}
     if parts.scheme not in backends:
         raise ImproperlyConfigured(f"EMAIL_URL scheme {parts.scheme!r} is not one of {sorted(backends)}")
     result = {"EMAIL_BACKEND": backends[parts.scheme]}
@@ -221,7 +228,14 @@ globals().update(email_settings(os.environ.get("EMAIL_URL", "console:")))
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # Bounce and complaint webhooks from the email provider (django-anymail: /anymail/<provider>/tracking/), on
 # only with a secret ("user:password", the HTTP basic auth the provider is given).
-ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")}
+# The provider's settings (EMAIL_URL=anymail://mailgun) from the environment: ANYMAIL_MAILGUN_API_KEY=… becomes
+# ANYMAIL["MAILGUN_API_KEY"].
+ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
+ANYMAIL["WEBHOOK_SECRET"] = os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")
+# How many sending tasks share one issue (each needs a worker process to run in).
+MASTHEAD_NEWSLETTER_SENDERS = int(os.environ.get("MASTHEAD_NEWSLETTER_SENDERS", "2"))
+# Count opens (a picture in the email) and clicks (links through the site) per issue. Off: nothing is counted.
+MASTHEAD_NEWSLETTER_TRACKING = env_bool("MASTHEAD_NEWSLETTER_TRACKING", False)
 # How long a newsletter confirmation link works.
 MASTHEAD_NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("MASTHEAD_NEWSLETTER_CONFIRM_DAYS", "7"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")

@@ -9,7 +9,11 @@ by the worker, so a retry or a second worker never sends it twice. "Sent" means 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
 
 from masthead.outbox import SendStatus
 
@@ -60,9 +64,10 @@ class Newsletter(models.Model):
 
 class Subscriber(models.Model):
     email = models.EmailField(max_length=254, unique=True)
+    name = models.CharField(max_length=100, blank=True, help_text="For the greeting; only if the reader gave it.")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    panels = [FieldPanel("email", read_only=True)]
+    panels = [FieldPanel("email", read_only=True), FieldPanel("name")]
 
     def __str__(self):
         return self.email
@@ -143,3 +148,135 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.get_reason_display().lower()})"
+
+
+class Issue(ClusterableModel):
+    """One email a newsletter sends to all its subscribers: a published article as it is, a digest of chosen
+    articles, or the News Feed of the last day. Sent now or at `send_at`; its deliveries are made when sending
+    starts, from the subscriptions active then.
+
+    An article's issue is the record of the decision "send this article to this newsletter", made once when the
+    article is published (a unique row per article and newsletter): publishing it again, or a second run of
+    the scheduler, finds the row and sends nothing more."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "One article"
+        DIGEST = "digest", "A digest of chosen articles"
+        FEED = "feed", "The last day's News Feed"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="issues")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DIGEST)
+    subject = models.CharField(
+        max_length=200, blank=True, help_text="Defaults to the article's headline, or the newsletter's name and date."
+    )
+    intro = models.TextField(blank=True, help_text="A few lines from the editors at the top of the email.")
+    article = models.ForeignKey(
+        "newsroom.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_issues",
+        help_text="For “One article”.",
+    )
+    send_at = models.DateTimeField(null=True, blank=True, help_text="Leave empty to send when you press Send.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0, editable=False)
+    note = models.CharField(max_length=300, blank=True, editable=False, help_text="Why it was not sent.")
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Rendered once when sending starts, with placeholders for each recipient's greeting and links: every
+    # worker sends the same email, and a restart after a crash does not render it again.
+    rendered_subject = models.CharField(max_length=200, blank=True, editable=False)
+    rendered_html = models.TextField(blank=True, editable=False)
+    rendered_text = models.TextField(blank=True, editable=False)
+
+    panels = [
+        FieldPanel("newsletter"),
+        FieldPanel("kind"),
+        FieldPanel("subject"),
+        FieldPanel("intro"),
+        FieldPanel("article"),
+        InlinePanel("stories", label="Articles of a digest", help_text="In the order they appear."),
+        FieldPanel("send_at"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "newsletter"], condition=Q(kind="article"), name="article_sent_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "send_at"], name="issue_due")]
+
+    def __str__(self):
+        return self.subject_line
+
+    @property
+    def subject_line(self) -> str:
+        if self.rendered_subject:
+            return self.rendered_subject
+        if self.subject:
+            return self.subject
+        if self.kind == self.Kind.ARTICLE and self.article_id:
+            return self.article.title
+        return f"{self.newsletter.name}, {timezone.localdate(self.send_at or timezone.now()):%B %-d, %Y}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.ARTICLE and not self.article_id:
+            raise ValidationError({"article": "Choose the article to send."})
+        if self.kind != self.Kind.ARTICLE and self.article_id:
+            raise ValidationError({"article": "Only “One article” sends a single article; add it to the digest."})
+        if self.newsletter_id and self.newsletter.archived:
+            raise ValidationError({"newsletter": "This newsletter is archived: it sends nothing."})
+
+
+class IssueStory(Orderable):
+    """An article in a digest, in the editors' order."""
+
+    issue = ParentalKey(Issue, on_delete=models.CASCADE, related_name="stories")
+    article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
+
+
+class Delivery(models.Model):
+    """One issue to one subscriber: made for every recipient when sending starts, unique per (issue,
+    subscriber), and sent from this row (see `sending.py`: the row is marked sent in the same instant the mail
+    server is told to take the message, so a worker killed at any point, and the worker that takes over, send
+    each recipient the issue once)."""
+
+    Status = SendStatus
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)  # through this email's link
+    opened_at = models.DateTimeField(null=True, blank=True)  # only with MASTHEAD_NEWSLETTER_TRACKING
+    clicked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [models.UniqueConstraint(fields=["issue", "subscriber"], name="delivered_once")]
+        indexes = [models.Index(fields=["issue", "status"], name="delivery_by_status")]
+
+    def __str__(self):
+        return f"{self.issue} to {self.subscriber} ({self.status})"

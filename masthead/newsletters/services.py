@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from masthead import outbox
 from masthead.newsletters import selectors
-from masthead.newsletters.models import Newsletter, Notice, Subscriber, Subscription, Suppression
+from masthead.newsletters.models import Delivery, Newsletter, Notice, Subscriber, Subscription, Suppression
 
 CONFIRM_SALT = "masthead.newsletters.confirm"
 PREFERENCES_SALT = "masthead.newsletters.preferences"
@@ -76,7 +76,11 @@ def confirmation_subscriber(*, token: str) -> Subscriber:
 def preferences_token(*, subscriber: Subscriber) -> str:
     """The link to a subscriber's preferences, in every email: it does not expire (old emails keep working) and
     stops working when the address is deleted."""
-    return signing.dumps({"s": subscriber.pk, "e": subscriber.email}, salt=PREFERENCES_SALT, compress=True)
+    return preferences_token_for(subscriber_id=subscriber.pk, email=subscriber.email)
+
+
+def preferences_token_for(*, subscriber_id: int, email: str) -> str:
+    return signing.dumps({"s": subscriber_id, "e": email}, salt=PREFERENCES_SALT, compress=True)
 
 
 def preferences_subscriber(*, token: str) -> Subscriber:
@@ -85,11 +89,24 @@ def preferences_subscriber(*, token: str) -> Subscriber:
 
 def unsubscribe_token(*, subscription: Subscription) -> str:
     """The one-click unsubscribe link of one subscription (RFC 8058), in the List-Unsubscribe header."""
-    data = {"s": subscription.subscriber_id, "e": subscription.subscriber.email, "n": subscription.newsletter_id}
+    return unsubscribe_token_for(
+        subscriber_id=subscription.subscriber_id,
+        email=subscription.subscriber.email,
+        newsletter_id=subscription.newsletter_id,
+    )
+
+
+def unsubscribe_token_for(*, subscriber_id: int, email: str, newsletter_id: int, issue_id: int | None = None) -> str:
+    """The unsubscribe link's token; in an issue it names the issue too, to count who left from which email."""
+    data = {"s": subscriber_id, "e": email, "n": newsletter_id}
+    if issue_id is not None:
+        data["i"] = issue_id
     return signing.dumps(data, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def unsubscribe_subscription(*, token: str) -> Subscription:
+    """The subscription an unsubscribe link stops; `issue_id` on it is the issue whose email carried the link
+    (or None)."""
     data = _link_data(token, salt=UNSUBSCRIBE_SALT, max_age=None)
     subscription = (
         Subscription.objects.select_related("subscriber", "newsletter")
@@ -98,6 +115,7 @@ def unsubscribe_subscription(*, token: str) -> Subscription:
     )
     if subscription is None:
         raise ConfirmationLinkError(expired=False)
+    subscription.issue_id = data["i"] if isinstance(data.get("i"), int) else None
     return subscription
 
 
@@ -150,11 +168,13 @@ def _welcome(*, subscriber: Subscriber, subscription: Subscription) -> None:
     transaction.on_commit(lambda: notice_queue(notice_id=notice.pk))
 
 
-def subscription_unsubscribe(*, subscription: Subscription) -> None:
-    """Stop one newsletter for one address (one click from an email, or the preferences page)."""
-    Subscription.objects.filter(pk=subscription.pk).exclude(status=Subscription.Status.UNSUBSCRIBED).update(
-        status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
-    )
+def subscription_unsubscribe(*, subscription: Subscription, issue_id: int | None = None) -> None:
+    """Stop one newsletter for one address (one click from an email, or the preferences page); `issue_id`, the
+    issue whose link was used, counts the departure in that issue's figures."""
+    now = timezone.now()
+    left = Subscription.objects.filter(pk=subscription.pk).exclude(status=Subscription.Status.UNSUBSCRIBED)
+    if left.update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now) and issue_id is not None:
+        Delivery.objects.filter(issue_id=issue_id, subscriber_id=subscription.subscriber_id).update(unsubscribed_at=now)
 
 
 @transaction.atomic
@@ -259,8 +279,8 @@ def notice_send(*, notice_id: int) -> str:
         return notice.status
     if notice.kind != Notice.Kind.CONFIRM and suppressed(email=notice.subscriber.email):
         # Only the confirmation a reader asked for goes to a suppressed address; nothing else does.
-        Notice.objects.filter(pk=notice_id).update(status=Status.GAVE_UP, claimed_at=None, error="suppressed")
-        return Status.GAVE_UP
+        Notice.objects.filter(pk=notice_id).update(status=Status.SKIPPED, claimed_at=None, error="suppressed")
+        return Status.SKIPPED
     return outbox.send(
         Notice.objects.filter(pk=notice_id),
         lambda: notice_message(notice=notice),

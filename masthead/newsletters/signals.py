@@ -31,7 +31,18 @@ def _tracked(sender, event, esp_name, **kwargs):
         services.subscriber_unsubscribe_all(email=event.recipient)
 
 
+def _article_published(sender, instance, **kwargs):
+    from masthead.newsletters.sending import article_issues_record
+
+    article_issues_record(article=instance)
+
+
 def connect():
+    from wagtail.signals import page_published
+
+    from masthead.newsroom.models import ArticlePage
+
+    page_published.connect(_article_published, sender=ArticlePage, dispatch_uid="newsletters-article-published")
     tracking.connect(_tracked, dispatch_uid="newsletters-provider-tracking")
     for signal in (post_save, post_delete):
         signal.connect(_newsletters_changed, sender=Newsletter, dispatch_uid=f"newsletters-layout-{id(signal)}")

@@ -136,7 +136,7 @@ def unsubscribe(request, token):
     except services.ConfirmationLinkError:
         return _link_error(request, expired=False)
     if request.method == "POST":
-        services.subscription_unsubscribe(subscription=subscription)
+        services.subscription_unsubscribe(subscription=subscription, issue_id=subscription.issue_id)
         if request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse("Unsubscribed.", content_type="text/plain; charset=utf-8")
         context = {"newsletter": subscription.newsletter, "done": True}

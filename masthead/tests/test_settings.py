@@ -96,7 +96,7 @@ def test_time_zone_and_base_url_come_from_the_environment(tmp_path):
 
 def test_email_url_smtp_with_tls():
     parsed = email_settings("smtp://user%40x:p%3Ass@mail.example.org:587?tls=1")
-    assert parsed["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert parsed["EMAIL_BACKEND"] == "masthead.mail.EmailBackend"
     assert (parsed["EMAIL_HOST"], parsed["EMAIL_PORT"]) == ("mail.example.org", 587)
     assert (parsed["EMAIL_HOST_USER"], parsed["EMAIL_HOST_PASSWORD"]) == ("user@x", "p:ss")
     assert parsed["EMAIL_USE_TLS"] is True and parsed["EMAIL_USE_SSL"] is False

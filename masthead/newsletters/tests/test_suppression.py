@@ -25,7 +25,7 @@ def test_suppressing_ends_the_subscriptions_and_stops_every_email_but_a_requeste
     welcome = Notice.objects.create(
         kind=Notice.Kind.WELCOME, subscriber=subscription.subscriber, subscription=subscription
     )
-    assert services.notice_send(notice_id=welcome.pk) == Notice.Status.GAVE_UP
+    assert services.notice_send(notice_id=welcome.pk) == Notice.Status.SKIPPED
     assert not smtp_server.messages
 
 

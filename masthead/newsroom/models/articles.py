@@ -2,13 +2,14 @@
 
 import math
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
@@ -69,6 +70,15 @@ class ArticlePage(FlatURLMixin, Page):
     news_feed = models.BooleanField(
         "in the news feed", default=False, db_index=True, help_text="Short news shown in the News Feed stream."
     )
+    newsletters = ParentalManyToManyField(
+        "newsletters.Newsletter",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"archived": False},
+        verbose_name="send to newsletters",
+        help_text="When the story is published it is emailed to these newsletters' subscribers, once: publishing "
+        "it again sends nothing more.",
+    )
     updated_at = models.DateTimeField(
         "updated", null=True, blank=True, help_text="Set when the story changed in substance."
     )
@@ -82,6 +92,7 @@ class ArticlePage(FlatURLMixin, Page):
         FieldPanel("body"),
         FieldPanel("updated_at"),
         InlinePanel("corrections", label="Corrections"),
+        FieldPanel("newsletters", widget=forms.CheckboxSelectMultiple),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
