@@ -110,8 +110,8 @@ def test_workers_killed_mid_send_deliver_to_every_subscriber_exactly_once(home, 
     assert killing_server.kills == ["DATA 20", "RCPT 40"]
     received = Counter(message["to"][0] for message in killing_server.messages)
     expected = {f"reader{number:03}@example.org" for number in range(SUBSCRIBERS)}
-    assert set(received) == expected, "missing: %s" % sorted(expected - set(received))
-    assert max(received.values()) == 1, "twice: %s" % [email for email, n in received.items() if n > 1]
+    assert set(received) == expected, f"missing: {sorted(expected - set(received))}"
+    assert max(received.values()) == 1, f"twice: {[email for email, n in received.items() if n > 1]}"
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == SUBSCRIBERS
     message_ids = {message["message"]["Message-ID"] for message in killing_server.messages}
     assert len(message_ids) == SUBSCRIBERS
