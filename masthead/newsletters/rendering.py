@@ -248,12 +248,15 @@ class PreparedIssue:
     def raw(self, *, delivery_id: int, subscriber_id: int, email: str, name: str) -> bytes:
         """One recipient's whole message as the SMTP server reads it (MIME, CRLF line ends)."""
         personal = self.personal(subscriber_id=subscriber_id, email=email, name=name)
-        to = formataddr((one_line(name), email), charset="utf-8") if name.strip() else email
+        if name.strip() or not email.isascii():
+            to = sanitize_address(formataddr((one_line(name), email), charset="utf-8"), "utf-8")
+        else:
+            to = email
         boundary = self.boundary.encode()
         return b"".join(
             [
                 self.shared_headers,
-                f"To: {sanitize_address(to, 'utf-8')}\r\n".encode(),
+                f"To: {to}\r\n".encode(),
                 f"Date: {formatdate(localtime=False)}\r\n".encode(),
                 f"Message-ID: {self.message_id(delivery_id)}\r\n".encode(),
                 f"List-Unsubscribe: <{personal['unsubscribe_url']}>\r\n".encode(),
