@@ -95,7 +95,7 @@ def main() -> None:
                 worker = subprocess.Popen([*masthead, "worker"], env=env, stdout=output, stderr=output)  # noqa: S603
             processes.append(worker)
             workers.append((worker, log))
-        for worker, log in workers:
+        for _, log in workers:
             _wait_for(lambda log=log: "Task worker started" in log.read_text(), what=f"{log.name} to start")
 
         figures = _send(issue, args.subscribers, workers)

@@ -6,6 +6,7 @@ email owed to a subscriber (the confirmation request, a welcome): it is recorded
 by the worker, so a retry or a second worker never sends it twice. "Sent" means the mail server accepted it.
 """
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -202,7 +203,7 @@ class Issue(ClusterableModel):
     rendered_text = models.TextField(blank=True, editable=False)
 
     panels = [
-        FieldPanel("newsletter"),
+        FieldPanel("newsletter", widget=forms.Select),
         FieldPanel("kind"),
         FieldPanel("subject"),
         FieldPanel("intro"),
@@ -213,6 +214,7 @@ class Issue(ClusterableModel):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("send_issue", "Can send an issue to its subscribers")]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "newsletter"], condition=Q(kind="article"), name="article_sent_once"
@@ -224,6 +226,11 @@ class Issue(ClusterableModel):
         return self.subject_line
 
     @property
+    def when(self):
+        """When it went out, or is due to."""
+        return self.started_at or self.send_at
+
+    @property
     def subject_line(self) -> str:
         if self.rendered_subject:
             return self.rendered_subject
@@ -232,6 +239,8 @@ class Issue(ClusterableModel):
         if self.kind == self.Kind.ARTICLE and self.article_id:
             return self.article.title
         return f"{self.newsletter.name}, {timezone.localdate(self.send_at or timezone.now()):%B %-d, %Y}"
+
+    subject_line.fget.short_description = "Subject"
 
     def clean(self):
         from django.core.exceptions import ValidationError

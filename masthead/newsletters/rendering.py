@@ -30,7 +30,7 @@ from masthead.newsletters.models import Issue
 GREETING = "%%MASTHEAD-GREETING%%"
 UNSUBSCRIBE_URL = "%%MASTHEAD-UNSUBSCRIBE%%"
 PREFERENCES_URL = "%%MASTHEAD-PREFERENCES%%"
-PLACEHOLDERS = (GREETING, UNSUBSCRIBE_URL, PREFERENCES_URL)
+TRACKING = "%%MASTHEAD-TRACKING%%"  # a delivery's signed token, only with MASTHEAD_NEWSLETTER_TRACKING
 FEED_HOURS = 24
 PICTURE = "width-800|format-jpeg"  # shown 600 wide: sharp on high-density screens
 THUMBNAIL = "fill-400x250|format-jpeg"
@@ -160,9 +160,28 @@ def issue_render(issue: Issue) -> tuple[str, str, str]:
         "newsletters_url": settings.BASE_URL + reverse("newsletters:index"),
     }
     markup = render_to_string("newsletters/email/issue.html", context)
+    if settings.MASTHEAD_NEWSLETTER_TRACKING:
+        markup = _tracked(markup)
     markup = css_inline.inline(markup, keep_style_tags=True)  # the <style> stays for clients that read it
     text = render_to_string("newsletters/email/issue.txt", context | {"body_text": _body_text(context["body"])})
     return one_line(subject)[:200], markup, re.sub(r"\n{3,}", "\n\n", text)
+
+
+def _tracked(markup: str) -> str:
+    """Count opens (a 1×1 picture) and clicks (each link goes through the site, which records the click and
+    sends the reader on): only the delivery's time of first open and click is kept, nothing about the reader."""
+    base = settings.BASE_URL + "/newsletters/"
+
+    def through_site(match) -> str:
+        url = html.unescape(match.group(1))
+        if url.startswith(base):  # the newsletter's own pages (preferences, unsubscribe) are not counted
+            return match.group(0)
+        link = services.tracked_link_token(url=url)
+        return f'href="{base}c/{TRACKING}/{link}/"'
+
+    markup = re.sub(r'href="(https?://[^"]+)"', through_site, markup)
+    pixel = f'<img src="{base}o/{TRACKING}/" width="1" height="1" alt="" style="display:block;border:0">'
+    return markup.replace("</body>", pixel + "</body>", 1)
 
 
 def _body_text(pieces: list[dict]) -> str:
@@ -203,6 +222,7 @@ class PreparedIssue:
         self.envelope_sender = parseaddr(newsletter.from_address)[1]
         self.domain = self.envelope_sender.rpartition("@")[2] or "localhost"
         self.html, self.text = issue.rendered_html, issue.rendered_text
+        self.tracked = TRACKING in self.html
         self.subject = issue.rendered_subject
         self.reply_to = [newsletter.reply_to] if newsletter.reply_to else []
         self.list_id = f"{one_line(newsletter.name)} <{newsletter.slug}.{self.domain}>"
@@ -221,7 +241,7 @@ class PreparedIssue:
             headers.append(("Reply-To", sanitize_address(self.reply_to[0], "utf-8")))
         self.shared_headers = "".join(f"{name}: {value}\r\n" for name, value in headers).encode()
 
-    def personal(self, *, subscriber_id: int, email: str, name: str) -> dict[str, str]:
+    def personal(self, *, subscriber_id: int, email: str, name: str, delivery_id: int | None) -> dict[str, str]:
         """Each recipient's greeting and signed links (the unsubscribe link names this issue, for its figures)."""
         unsubscribe = services.unsubscribe_token_for(
             subscriber_id=subscriber_id, email=email, newsletter_id=self.issue.newsletter_id, issue_id=self.issue.pk
@@ -231,6 +251,7 @@ class PreparedIssue:
             "greeting": f"Hello {one_line(name)}," if name.strip() else "Hello,",
             "unsubscribe_url": f"{self.unsubscribe_base}{unsubscribe}/",
             "preferences_url": f"{self.preferences_base}{preferences}/",
+            "tracking": services.tracking_token(delivery_id=delivery_id) if self.tracked and delivery_id else "0",
         }
 
     def _fill(self, template: str, personal: dict[str, str], *, escape: bool) -> str:
@@ -239,6 +260,7 @@ class PreparedIssue:
             template.replace(GREETING, greeting)
             .replace(UNSUBSCRIBE_URL, personal["unsubscribe_url"])
             .replace(PREFERENCES_URL, personal["preferences_url"])
+            .replace(TRACKING, personal["tracking"])
         )
 
     def message_id(self, delivery_id: int) -> str:
@@ -247,7 +269,7 @@ class PreparedIssue:
 
     def raw(self, *, delivery_id: int, subscriber_id: int, email: str, name: str) -> bytes:
         """One recipient's whole message as the SMTP server reads it (MIME, CRLF line ends)."""
-        personal = self.personal(subscriber_id=subscriber_id, email=email, name=name)
+        personal = self.personal(subscriber_id=subscriber_id, email=email, name=name, delivery_id=delivery_id)
         if name.strip() or not email.isascii():
             to = sanitize_address(formataddr((one_line(name), email), charset="utf-8"), "utf-8")
         else:
@@ -273,7 +295,7 @@ class PreparedIssue:
 
     def message(self, *, delivery_id: int | None, subscriber_id: int, email: str, name: str) -> EmailMultiAlternatives:
         """The same email as a Django message, for any backend (an email provider's API, the test send)."""
-        personal = self.personal(subscriber_id=subscriber_id, email=email, name=name)
+        personal = self.personal(subscriber_id=subscriber_id, email=email, name=name, delivery_id=delivery_id)
         headers = {
             "List-Unsubscribe": f"<{personal['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -18,6 +18,8 @@ from masthead.newsletters.models import Delivery, Newsletter, Notice, Subscriber
 CONFIRM_SALT = "masthead.newsletters.confirm"
 PREFERENCES_SALT = "masthead.newsletters.preferences"
 UNSUBSCRIBE_SALT = "masthead.newsletters.unsubscribe"
+TRACKING_SALT = "masthead.newsletters.tracking"
+LINK_SALT = "masthead.newsletters.link"
 CONFIRM_RESEND_SECONDS = 600  # one confirmation email per address in this time, however often it is asked for
 NOTICE_MAX_ATTEMPTS = 8
 
@@ -117,6 +119,39 @@ def unsubscribe_subscription(*, token: str) -> Subscription:
         raise ConfirmationLinkError(expired=False)
     subscription.issue_id = data["i"] if isinstance(data.get("i"), int) else None
     return subscription
+
+
+def tracking_token(*, delivery_id: int) -> str:
+    """The delivery an opened picture or a clicked link counts for (only with MASTHEAD_NEWSLETTER_TRACKING)."""
+    return signing.dumps(delivery_id, salt=TRACKING_SALT)
+
+
+def tracked_link_token(*, url: str) -> str:
+    """A link of an issue, signed: the click counter sends readers only where an issue pointed."""
+    return signing.dumps(url, salt=LINK_SALT, compress=True)
+
+
+def delivery_reacted(*, token: str, clicked: bool) -> None:
+    """Record a delivery's first open, or first click (a click is an open too). A bad token counts nothing."""
+    try:
+        delivery_id = signing.loads(token, salt=TRACKING_SALT) if len(token) <= 100 else None
+    except signing.BadSignature:
+        return
+    if not isinstance(delivery_id, int):
+        return
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery_id, opened_at__isnull=True).update(opened_at=now)
+    if clicked:
+        Delivery.objects.filter(pk=delivery_id, clicked_at__isnull=True).update(clicked_at=now)
+
+
+def tracked_link_url(*, token: str) -> str | None:
+    """Where a counted link goes; None if the link was not made by an issue."""
+    try:
+        url = signing.loads(token, salt=LINK_SALT) if len(token) <= 4000 else None
+    except signing.BadSignature:
+        return None
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
 
 
 def _link_subscriber(token: str, *, salt: str, max_age) -> Subscriber:

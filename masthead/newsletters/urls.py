@@ -11,4 +11,6 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("o/<str:token>/", views.opened, name="opened"),
+    path("c/<str:token>/<str:link>/", views.clicked, name="clicked"),
 ]

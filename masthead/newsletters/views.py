@@ -1,8 +1,11 @@
-"""The Newsletters page, the sign-up endpoint and the confirmation link: thin, they call services."""
+"""The Newsletters page, the sign-up endpoint, the links in emails (confirm, preferences, unsubscribe, and the
+open and click counters when tracking is on): thin, they call services."""
 
+import base64
 from functools import wraps
 
-from django.http import HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -144,6 +147,32 @@ def unsubscribe(request, token):
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     return render(request, "newsletters/unsubscribe.html", {"newsletter": subscription.newsletter, "done": False})
+
+
+# A transparent 1×1 GIF.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@never_cache
+@require_safe
+def opened(request, token):
+    """An issue's picture was shown: its delivery's first open is recorded (with tracking on; else nothing)."""
+    if settings.MASTHEAD_NEWSLETTER_TRACKING:
+        services.delivery_reacted(token=token, clicked=False)
+    return HttpResponse(PIXEL, content_type="image/gif")
+
+
+@never_cache
+@require_safe
+def clicked(request, token, link):
+    """A link in an issue: counted (with tracking on), then the reader goes on to where the issue pointed. Only
+    links an issue signed are followed: this is not an open redirect."""
+    url = services.tracked_link_url(token=link)
+    if url is None:
+        return _link_error(request, expired=False)
+    if settings.MASTHEAD_NEWSLETTER_TRACKING:
+        services.delivery_reacted(token=token, clicked=True)
+    return HttpResponseRedirect(url)
 
 
 def provider_webhook(view):

@@ -59,3 +59,14 @@ def test_pages_benchmark_runs(tmp_path):
     assert not any(measurement["errors"] for measurement in figures["results"].values())
     assert figures["reference_articles"] == 44 and set(figures["cold_vs_reference"]) == {"article", "home", "section"}
     assert figures["section_deep_vs_first"] > 0
+
+
+@pytest.mark.skipif(
+    not Path("/usr/sbin/smtp-sink").exists(), reason="bench.newsletter needs Postfix's smtp-sink (.ci/run installs it)"
+)
+def test_newsletter_benchmark_runs():
+    figures = run_benchmark("newsletter", "--subscribers", "300", "--ceiling-messages", "200")
+    assert figures["subscribers"] == 300 and figures["delivery_states"] == {"sent": 300}
+    assert (figures["duplicates"], figures["missing"], figures["unexpected"]) == (0, 0, 0)
+    for key in ("emails_per_s", "sink_ceiling_per_s", "peak_rss_mb"):
+        assert figures[key] > 0, key

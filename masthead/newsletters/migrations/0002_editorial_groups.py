@@ -1,8 +1,9 @@
 """Editors run the newsletters, see who subscribes and may suppress an address; Administrators may also delete
 subscribers and take addresses off the suppression list."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from masthead.newsletters.migrations._grants import grant_to_groups
 
 GRANTS = {
     "Editors": [
@@ -29,17 +30,7 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("newsletters")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="newsletters", codename__in=codenames)
-        )
+    grant_to_groups(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
