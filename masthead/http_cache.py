@@ -204,7 +204,9 @@ def _wait_for(cache, key: str) -> dict | None:
         if (entry := cache.get(key)) is not None:
             return entry
         if not lock_held(f"rendering:{key}", cache_alias=PAGE_CACHE):
-            return None  # the other render ended without storing (a page that may not be kept): render here
+            # The other render ended: its page, stored between the two looks above; or none, a page that may
+            # not be kept, and this request renders its own.
+            return cache.get(key)
     return None
 
 

@@ -270,10 +270,7 @@ class PreparedIssue:
     def raw(self, *, delivery_id: int, subscriber_id: int, email: str, name: str) -> bytes:
         """One recipient's whole message as the SMTP server reads it (MIME, CRLF line ends)."""
         personal = self.personal(subscriber_id=subscriber_id, email=email, name=name, delivery_id=delivery_id)
-        if name.strip() or not email.isascii():
-            to = sanitize_address(formataddr((one_line(name), email), charset="utf-8"), "utf-8")
-        else:
-            to = email
+        to = sanitize_address((one_line(name), email), "utf-8") if name.strip() or not email.isascii() else email
         boundary = self.boundary.encode()
         return b"".join(
             [
@@ -308,7 +305,7 @@ class PreparedIssue:
             subject=self.subject,
             body=self._fill(self.text, personal, escape=False),
             from_email=self.sender,
-            to=[formataddr((one_line(name), email)) if name.strip() else email],
+            to=[sanitize_address((one_line(name), email), "utf-8") if name.strip() else email],
             reply_to=self.reply_to,
             headers=headers,
         )

@@ -310,7 +310,11 @@ def deliveries_send(*, issue_id: int, batch: int = BATCH) -> dict:
             for index, row in enumerate(owed):
                 email, name = people[row.subscriber_id]
                 send = _send_prepared if prepared_sending else _send_message
-                outcome = send(backend, prepared, rows, row, email, name)
+                try:
+                    outcome = send(backend, prepared, rows, row, email, name)
+                except Exception as error:  # a message that cannot be made must not hold up the others
+                    log.exception("Issue %s: delivery %s could not be made", issue_id, row.id)
+                    outcome = rows.failed(row, f"{type(error).__name__}: {error}", permanent=True)
                 counts[outcome] = counts.get(outcome, 0) + 1
                 if outcome == "unreachable":
                     wait = outbox.retry_delay(row.attempts)

@@ -333,7 +333,7 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
         HomeSectionBlock.objects.create(home=home, section=sections[slug], sort_order=order)
     home.save_revision().publish()
     _settings(home, sections)
-    _newsletters()
+    _newsletters(newest[:4])
     step += 1
     progress(step, total, "pages and settings", out)
     return home
@@ -398,11 +398,13 @@ NEWSLETTERS = [
 ]
 
 
-def _newsletters() -> None:
-    from masthead.newsletters.models import Newsletter
+def _newsletters(stories: list[ArticlePage]) -> None:
+    """The demo's newsletters, and a draft digest of the newest stories for editors to preview and try."""
+    from masthead.newsletters.models import Issue, IssueStory, Newsletter
 
+    letters = []
     for order, (name, slug, cadence, description) in enumerate(NEWSLETTERS):
-        Newsletter.objects.get_or_create(
+        letter, _ = Newsletter.objects.get_or_create(
             slug=slug,
             defaults={
                 "name": name,
@@ -410,6 +412,16 @@ def _newsletters() -> None:
                 "description": f"{description} (Demo content.)",
                 "sort_order": order,
             },
+        )
+        letters.append(letter)
+    if stories and not Issue.objects.exists():
+        issue = Issue.objects.create(
+            newsletter=letters[0],
+            kind=Issue.Kind.DIGEST,
+            intro="Good morning. Here is what happened overnight in the demo newsroom.",
+        )
+        IssueStory.objects.bulk_create(
+            IssueStory(issue=issue, article=article, sort_order=order) for order, article in enumerate(stories)
         )
 
 

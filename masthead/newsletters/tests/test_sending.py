@@ -220,3 +220,21 @@ def test_header_injection_in_names_stays_in_its_header(home, smtp_server, send_a
     send_all(Issue.objects.create(newsletter=newsletter, kind=Issue.Kind.ARTICLE, article=story()))
     (message,) = smtp_server.messages
     assert message["to"] == ["a@example.org"] and message["message"]["Bcc"] is None
+
+
+def test_an_international_address_and_name_arrive_intact(home, newsletter, smtp_server, send_all):
+    subscribe(newsletter, "reader@пошта.укр", name="Олена Петренко")
+    send_all(Issue.objects.create(newsletter=newsletter, kind=Issue.Kind.ARTICLE, article=story()))
+    (message,) = smtp_server.messages
+    assert message["to"] == ["reader@" + "пошта.укр".encode("idna").decode()]  # punycode on the envelope
+    assert "Олена Петренко" in str(message["message"]["To"])
+    assert "Hello Олена Петренко," in body(message["message"], "plain")
+
+
+def test_editors_choose_newsletters_on_the_article_itself(home, newsletter, client, make_user):
+    client.force_login(make_user("editor", "Editors"))
+    archived = NewsletterFactory(name="Old Letter", archived=True)
+    article = ArticlePageFactory(live=False)
+    page = client.get(f"/admin/pages/{article.pk}/edit/")
+    assert page.status_code == 200 and b"Send to newsletters" in page.content
+    assert newsletter.name.encode() in page.content and archived.name.encode() not in page.content
