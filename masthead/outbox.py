@@ -45,13 +45,15 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def enqueue(task, *, delay: timedelta | None = None, **arguments) -> None:
-    """Queue a sending task now, or after `delay` where the task backend can wait (the tests' immediate one
-    cannot: then the next worker start queues it again, as for a lost queue entry)."""
+def enqueue(task, *, delay: timedelta | None = None, at=None, **arguments) -> None:
+    """Queue a sending task now, or after `delay` (or at `at`) where the task backend can wait (the tests'
+    immediate one cannot: then the next worker start queues it again, as for a lost queue entry)."""
     if delay:
+        at = timezone.now() + delay
+    if at is not None and at > timezone.now():
         if not task.get_backend().supports_defer:
             return
-        task = task.using(run_after=timezone.now() + delay)
+        task = task.using(run_after=at)
     task.enqueue(**arguments)
 
 

@@ -103,8 +103,8 @@ def article_issues_record(*, article) -> list[Issue]:
 def issue_start_queue(*, issue_id: int, when=None) -> None:
     from masthead.newsletters.tasks import issue_start_task
 
-    delay = when - timezone.now() if when else None
-    outbox.enqueue(issue_start_task, delay=delay if delay and delay > timedelta(seconds=1) else None, issue_id=issue_id)
+    due = when if when and when > timezone.now() + timedelta(seconds=1) else None
+    outbox.enqueue(issue_start_task, at=due, issue_id=issue_id)
 
 
 def senders_queue(*, issue_id: int, count: int = 1, delay: timedelta | None = None) -> None:
@@ -416,9 +416,10 @@ def issue_figures(*, issue: Issue) -> dict:
 
 
 def issue_preview(*, issue: Issue, email: str = "reader@example.org", name: str = "") -> tuple[str, str, str]:
-    """The issue as a recipient would get it now (subject, HTML, text), rendered afresh, not stored."""
-    subject, html, text = issue_render(issue)
-    issue.rendered_subject, issue.rendered_html, issue.rendered_text = subject, html, text
+    """The issue as a recipient gets it (subject, HTML, text): rendered afresh and not stored while it is a
+    draft, as it went out once it has."""
+    if not issue.rendered_html:  # not sent yet: as it would go out now (once sent: as it went out)
+        issue.rendered_subject, issue.rendered_html, issue.rendered_text = issue_render(issue)
     prepared = PreparedIssue(issue)
     message = prepared.message(delivery_id=None, subscriber_id=0, email=email, name=name)
     return message.subject, message.alternatives[0][0], message.body

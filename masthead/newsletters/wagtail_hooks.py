@@ -215,15 +215,13 @@ class IssueSendView(WagtailAdminTemplateMixin, TemplateView):
 
 @permission_required("newsletters.view_issue")
 def issue_preview(request, pk):
-    """The issue's email as a subscriber would get it now (HTML, or `?format=text`), rendered afresh."""
+    """The issue's email as a subscriber gets it (HTML, or `?format=text`): as it would go out now while a draft,
+    as it went out once sent; greeted with the editor's own first name."""
     issue = get_object_or_404(Issue.objects.select_related("newsletter", "article"), pk=pk)
-    if issue.rendered_html:
-        subject, html, text = issue.rendered_subject, issue.rendered_html, issue.rendered_text  # as it went out
-    else:
-        try:
-            subject, html, text = sending.issue_preview(issue=issue, name=request.user.first_name)
-        except NothingToSend:
-            return HttpResponse("This issue has no live article to show yet.", content_type="text/plain; charset=utf-8")
+    try:
+        subject, html, text = sending.issue_preview(issue=issue, name=request.user.first_name)
+    except NothingToSend:
+        return HttpResponse("This issue has no live article to show yet.", content_type="text/plain; charset=utf-8")
     if request.GET.get("format") == "text":
         return HttpResponse(f"Subject: {subject}\n\n{text}", content_type="text/plain; charset=utf-8")
     return HttpResponse(html)
@@ -256,3 +254,11 @@ def figures_menu_item():
 def issue_author(request, instance):
     if isinstance(instance, Issue):
         Issue.objects.filter(pk=instance.pk).update(created_by=request.user)
+
+
+@hooks.register("after_edit_snippet")
+def issue_rescheduled(request, instance):
+    """A scheduled issue given a new time: queue its start for that time (the task queued for the old time
+    finds it not yet due and does nothing)."""
+    if isinstance(instance, Issue) and instance.status == Issue.Status.SCHEDULED:
+        sending.issue_start_queue(issue_id=instance.pk, when=instance.send_at)

@@ -192,3 +192,44 @@ def test_with_tracking_first_opens_and_clicks_are_counted(
     assert Delivery.objects.filter(opened_at__isnull=False).count() == 1
     counted = sending.issue_figures(issue=issue)
     assert (counted["opened"], counted["clicked"]) == (1, 1) and counted["tracking"]
+
+
+def test_a_sent_issue_previews_as_it_went_out(
+    editor, newsletter, article, smtp_server, django_capture_on_commit_callbacks
+):
+    issue = sent_issue(newsletter, article, django_capture_on_commit_callbacks)
+    preview = editor.get(f"/admin/newsletters/issues/{issue.pk}/preview/")
+    assert b"Hello Iryna," in preview.content and b"%%MASTHEAD" not in preview.content
+
+
+def test_a_scheduled_issue_given_a_new_time_starts_then(editor, settings, newsletter, article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issue = Issue.objects.create(
+        newsletter=newsletter, kind="article", article=article, send_at=timezone.now() + timedelta(hours=1)
+    )
+    sending.issue_send(issue=issue)
+    later = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    answer = editor.post(
+        f"/admin/snippets/newsletters/issue/edit/{issue.pk}/",
+        {
+            "newsletter": newsletter.pk,
+            "kind": "article",
+            "article": article.pk,
+            "subject": "",
+            "intro": "",
+            "send_at": later.strftime("%Y-%m-%d %H:%M"),
+            "stories-TOTAL_FORMS": "0",
+            "stories-INITIAL_FORMS": "0",
+            "stories-MIN_NUM_FORMS": "0",
+            "stories-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert answer.status_code == 302
+    starts = DBTaskResult.objects.filter(task_path="masthead.newsletters.tasks.issue_start_task")
+    assert later in {task.run_after for task in starts}
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SCHEDULED

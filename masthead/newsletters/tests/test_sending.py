@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from anymail.backends.test import EmailBackend as AnymailTestBackend
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.utils import timezone
 
@@ -238,3 +240,35 @@ def test_editors_choose_newsletters_on_the_article_itself(home, newsletter, clie
     page = client.get(f"/admin/pages/{article.pk}/edit/")
     assert page.status_code == 200 and b"Send to newsletters" in page.content
     assert newsletter.name.encode() in page.content and archived.name.encode() not in page.content
+
+
+class RefusingProvider(AnymailTestBackend):
+    """An email provider's API (anymail's own test backend) that refuses two addresses: one for a while (the
+    API is down), one for good (the provider's recipient refusal)."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            if message.to == ["down@example.org"]:
+                raise AnymailAPIError("503 from the provider")
+            if message.to == ["gone@example.org"]:
+                raise AnymailRecipientsRefused("invalid recipient")
+        return super().send_messages(email_messages)
+
+
+def test_through_an_email_providers_api(home, newsletter, settings, send_all):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "masthead.newsletters.tests.test_sending.RefusingProvider"
+    subscribe(newsletter, "a@example.org", "down@example.org", "gone@example.org")
+    issue = send_all(Issue.objects.create(newsletter=newsletter, kind=Issue.Kind.ARTICLE, article=story()))
+    (sent,) = mail.outbox
+    assert sent.to == ["a@example.org"] and sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.fullmatch(r"<issue-\d+\.delivery-\d+@example\.org>", sent.extra_headers["Message-ID"])
+    assert "/newsletters/unsubscribe/" in sent.extra_headers["List-Unsubscribe"]
+    assert sent.alternatives[0][1] == "text/html" and "%%MASTHEAD" not in sent.alternatives[0][0] + sent.body
+    rows = {d.subscriber.email: d for d in Delivery.objects.select_related("subscriber")}
+    assert rows["a@example.org"].status == Status.SENT
+    assert rows["down@example.org"].status == Status.FAILED and "503" in rows["down@example.org"].error
+    assert rows["gone@example.org"].status == Status.GAVE_UP
+    assert Suppression.objects.filter(email="gone@example.org").exists()
+    assert issue.status == Issue.Status.SENDING
