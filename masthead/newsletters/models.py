@@ -193,6 +193,9 @@ class Issue(ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveIntegerField(default=0, editable=False)
+    # Senders take the deliveries in ranges of ids, handed out by this row (see sending._Rows.claim).
+    claimed_to = models.BigIntegerField(default=0, editable=False)
+    last_delivery = models.BigIntegerField(default=0, editable=False)
     note = models.CharField(max_length=300, blank=True, editable=False, help_text="Why it was not sent.")
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -284,8 +287,10 @@ class Delivery(models.Model):
 
     class Meta:
         verbose_name_plural = "deliveries"
+        # No index on the status: a row changes it twice as it is sent, and on PostgreSQL an update that touches
+        # no indexed column stays on its page (HOT) instead of writing to every index. Senders find rows by id
+        # ranges (the primary key); retries and figures read the issue's rows through the constraint's index.
         constraints = [models.UniqueConstraint(fields=["issue", "subscriber"], name="delivered_once")]
-        indexes = [models.Index(fields=["issue", "status"], name="delivery_by_status")]
 
     def __str__(self):
         return f"{self.issue} to {self.subscriber} ({self.status})"

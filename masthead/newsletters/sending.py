@@ -5,8 +5,9 @@ How an issue goes out:
 1. `issue_start` (a task, at the issue's time) renders the email once into the issue's row and makes one
    `Delivery` per active, unsuppressed subscriber with one INSERT … SELECT (unique per issue and subscriber:
    running it twice makes none twice), then queues `MASTHEAD_NEWSLETTER_SENDERS` sending tasks.
-2. Each `deliveries_send` task claims batches of pending deliveries (one UPDATE … RETURNING; SKIP LOCKED on
-   PostgreSQL), skips those who left or were suppressed since, and sends the rest over one kept connection.
+2. Each `deliveries_send` task claims batches of deliveries (the next range of ids, handed out by the issue's
+   row; then leftovers, retries and orphans, with SKIP LOCKED on PostgreSQL), skips those who left or were
+   suppressed since, and sends the rest over one kept connection.
    Each row is marked sent at the commit point of `masthead.mail` (after the message, before its final "."),
    fenced by its claim: a row another worker has taken over is never sent by both.
 3. A temporary failure (4xx, lost connection) puts the row back with a wait (`outbox.retry_delay`) and a
@@ -24,7 +25,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from masthead import outbox
@@ -158,7 +159,10 @@ def issue_start(*, issue_id: int) -> str:
         if not started:
             return "not scheduled"
         count = _deliveries_make(issue)
-        Issue.objects.filter(pk=issue_id).update(recipients=count)
+        ids = Delivery.objects.filter(issue_id=issue_id).aggregate(first=Min("id"), last=Max("id"))
+        Issue.objects.filter(pk=issue_id).update(
+            recipients=count, claimed_to=(ids["first"] or 1) - 1, last_delivery=ids["last"] or 0
+        )
         transaction.on_commit(lambda: senders_queue(issue_id=issue_id, count=settings.MASTHEAD_NEWSLETTER_SENDERS))
     return f"{count} recipients"
 
@@ -204,6 +208,7 @@ class _Rows:
     def __init__(self, issue_id: int):
         self.issue_id = issue_id
         self.table = connection.ops.quote_name(Delivery._meta.db_table)
+        self.issue_table = connection.ops.quote_name(Issue._meta.db_table)
         self.skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
         self.claimed_at = None
 
@@ -218,29 +223,36 @@ class _Rows:
             return cursor.fetchall() if "RETURNING" in sql else cursor.rowcount
 
     def claim(self, limit: int) -> list[Claimed]:
-        """Take up to `limit` rows to send: pending ones first, then failed ones whose wait is over and rows a
+        """Take up to `limit` rows to send: the next range of ids first (handed out by the issue's row, one
+        UPDATE: of two senders each gets its own), then, once every range is out, pending rows left behind (a
+        sender died between taking a range and claiming its rows), failed rows whose wait is over and rows a
         dead worker claimed more than a task lease ago."""
         now = timezone.now()
         self.claimed_at = self._time(now)
-        orphaned = self._time(now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS))
-        for condition, params in (
-            ("status = %s", [Status.PENDING]),
-            (
-                "((status = %s AND retry_at <= %s) OR (status = %s AND claimed_at < %s))",
-                [Status.FAILED, self._time(now), Status.SENDING, orphaned],
-            ),
+        while handed := self._run(
+            "UPDATE {issue} SET claimed_to = claimed_to + %s WHERE id = %s AND claimed_to < last_delivery "
+            "RETURNING claimed_to",
+            [limit, self.issue_id],
+            issue=self.issue_table,
         ):
+            last = handed[0][0]
             rows = self._run(
-                "UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 WHERE id IN "
-                "(SELECT id FROM {table} WHERE issue_id = %s AND {condition} LIMIT %s{skip_locked}) "
-                "RETURNING id, subscriber_id, attempts",
-                [Status.SENDING, self.claimed_at, self.issue_id, *params, limit],
-                condition=condition,
-                skip_locked=self.skip_locked,
+                "UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+                "WHERE issue_id = %s AND id > %s AND id <= %s AND status = %s RETURNING id, subscriber_id, attempts",
+                [Status.SENDING, self.claimed_at, self.issue_id, last - limit, last, Status.PENDING],
             )
-            if rows:
+            if rows:  # (a range can be empty: another issue's ids in between, or an issue stopped)
                 return [Claimed(*row) for row in sorted(rows)]
-        return []
+        orphaned = self._time(now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS))
+        rows = self._run(
+            "UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 WHERE id IN "
+            "(SELECT id FROM {table} WHERE issue_id = %s AND (status = %s OR (status = %s AND retry_at <= %s) "
+            "OR (status = %s AND claimed_at < %s)) LIMIT %s{skip_locked}) RETURNING id, subscriber_id, attempts",
+            [Status.SENDING, self.claimed_at, self.issue_id, Status.PENDING, Status.FAILED, self._time(now)]
+            + [Status.SENDING, orphaned, limit],
+            skip_locked=self.skip_locked,
+        )
+        return [Claimed(*row) for row in sorted(rows)]
 
     def sent(self, row: Claimed) -> bool:
         """Mark the row sent if it is still this worker's claim (the commit point)."""
@@ -298,6 +310,10 @@ def deliveries_send(*, issue_id: int, batch: int = BATCH) -> dict:
     rows = _Rows(issue_id)
     backend = get_connection()
     prepared_sending = hasattr(backend, "send_prepared")
+    relaxed = connection.vendor == "postgresql" and not settings.MASTHEAD_NEWSLETTER_SYNCHRONOUS_COMMIT
+    if relaxed:  # see the setting: each mark still commits before its ".", without waiting for the disk
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
     try:
         while claimed := rows.claim(batch):
             if not Issue.objects.filter(pk=issue_id, status=Issue.Status.SENDING).exists():
@@ -323,6 +339,9 @@ def deliveries_send(*, issue_id: int, batch: int = BATCH) -> dict:
                     return counts
     finally:
         backend.close()
+        if relaxed:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
     _finish(issue_id)
     return counts
 
