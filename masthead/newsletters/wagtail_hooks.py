@@ -102,7 +102,6 @@ class IssueViewSet(SnippetViewSet):
     model = Issue
     icon = "mail"
     menu_label = "Issues"
-    add_to_admin_menu = False
     list_display = [
         "subject_line",
         "newsletter",

@@ -54,6 +54,7 @@ def add_issue(client, **fields) -> Issue:
 def test_an_editor_writes_previews_tests_and_sends_an_issue(
     editor, newsletter, article, smtp_server, django_capture_on_commit_callbacks
 ):
+    assert b"/admin/snippets/newsletters/issue/" in editor.get("/admin/").content  # in the Newsletters menu
     issue = add_issue(editor, newsletter=newsletter.pk, kind="article", article=article.pk, intro="Good morning.")
     assert issue.status == Issue.Status.DRAFT and issue.created_by.username == "editor"
     listing = editor.get("/admin/snippets/newsletters/issue/")
