@@ -134,11 +134,8 @@ _SHORT_SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion
 
 def _ordinal(day: str) -> str:
     number = int(day)
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+    teens = 10 <= number % 100 <= 20
+    return f"{number}{'th' if teens else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
 
 
 def _month_day(match: re.Match) -> str:
