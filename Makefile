@@ -10,8 +10,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements/base.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/base.lock
+$(VENV)/.installed: requirements/base.lock requirements/narration.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.lock -r requirements/narration.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
@@ -53,6 +53,7 @@ test: lint test-sqlite test-postgres
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet uv
 	cd requirements && ../$(BIN)/uv pip compile -q base.in -o base.lock --python-version 3.11
+	cd requirements && ../$(BIN)/uv pip compile -q narration.in -o narration.lock --python-version 3.11
 	cd requirements && ../$(BIN)/uv pip compile -q test.in -o test.lock --python-version 3.11
 
 clean:

@@ -61,6 +61,7 @@ def worker(args: list[str]) -> None:
     _django_setup()
     from django.core.management import call_command
 
+    from masthead.narration.services import narrations_resume
     from masthead.newsletters.sending import issues_resume
     from masthead.newsletters.services import notices_resume
     from masthead.newsroom.services import images_renditions_resume, opinion_emails_resume, scheduled_publishing_run
@@ -71,6 +72,7 @@ def worker(args: list[str]) -> None:
     images_renditions_resume()
     notices_resume()
     issues_resume()
+    narrations_resume()
     print("Task worker started (quiet unless a task fails; `-v 2` shows every task).", flush=True)
     call_command("task_worker", "--no-reload", "--queue-name", "*", *args)
 

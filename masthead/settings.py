@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "masthead.members",
     "masthead.newsroom",
     "masthead.newsletters",
+    "masthead.narration",
     "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -232,6 +233,13 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # ANYMAIL["MAILGUN_API_KEY"].
 ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 ANYMAIL["WEBHOOK_SECRET"] = os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")
+# Articles read aloud when published (masthead/narration): the engine (a dotted path; Piper by default, the
+# narration extra) and its voice (a .onnx Piper voice; empty: the shipped en_US-joe-medium).
+MASTHEAD_NARRATION = {
+    "ENABLED": env_bool("MASTHEAD_NARRATION", True),
+    "BACKEND": os.environ.get("MASTHEAD_NARRATION_ENGINE", "masthead.narration.engines.PiperEngine"),
+    "VOICE": os.environ.get("MASTHEAD_NARRATION_VOICE", ""),
+}
 # How many sending tasks share one issue (each needs a worker process to run in).
 MASTHEAD_NEWSLETTER_SENDERS = int(os.environ.get("MASTHEAD_NEWSLETTER_SENDERS", "2"))
 # On PostgreSQL, whether each delivery's "sent" mark waits for the disk before its message goes (on). Off, the

@@ -26,6 +26,8 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Off unless a test turns it on (narration/tests): the real voice takes a second or two per article.
+MASTHEAD_NARRATION = {**MASTHEAD_NARRATION, "ENABLED": False}  # noqa: F405
 ANYMAIL = {"WEBHOOK_SECRET": "provider:test-webhook-secret"}  # the provider webhooks are on in tests
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True

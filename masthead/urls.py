@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.http_cache import public_page
+from masthead.narration import views as narration_views
 from masthead.newsroom import serving
 from masthead.newsroom import views as newsroom_views
 
@@ -30,11 +31,14 @@ if settings.ANYMAIL["WEBHOOK_SECRET"]:
     urlpatterns.append(path("anymail/", include((guarded, "anymail"))))
 
 if settings.MASTHEAD_SERVE_MEDIA:
-    # Only image renditions are public files. Originals (an embargoed photo's among them) and documents (which
-    # may sit in a private collection) are never served from /media/: documents go through Wagtail's view above.
+    # Only image renditions and narrations are public files. Originals (an embargoed photo's among them) and
+    # documents (which may sit in a private collection) are never served from /media/: documents go through
+    # Wagtail's view above.
     media = settings.MEDIA_URL.lstrip("/")
     renditions = {"document_root": settings.MEDIA_ROOT / "images"}  # a path cannot climb out of it
     urlpatterns.append(re_path(rf"^{media}images/(?P<path>.+)$", newsroom_views.rendition, renditions))
+    # And the narrations' audio, with Range requests for seeking.
+    urlpatterns.append(re_path(rf"^{media}narration/(?P<path>[^/]+)$", narration_views.audio))
 
 # Wagtail's pages are public pages (masthead/http_cache.py), served at the same pattern as in wagtail.urls by
 # Wagtail's view with its repeated lookups cached (newsroom/serving.py).

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from wagtail.models import Site
 
+from masthead.narration.selectors import narration_for
 from masthead.newsroom.models import (
     ArticleAuthor,
     ArticleListing,
@@ -176,6 +177,7 @@ def article_published(*, article: ArticlePage, request, version: int) -> dict:
             "bylines": [byline.author for byline in article.authors.select_related("author__photo")],
             "tags": [{"name": name, "slug": slug} for name, slug in article.tags.values_list("name", "slug")],
             "corrections": list(article.corrections.values("date", "text")),
+            "narration": narration_for(article_id=article.pk),
         }
 
     if getattr(request, "is_preview", False) or not article.live or article.last_published_at is None:

@@ -79,6 +79,9 @@ class ArticlePage(FlatURLMixin, Page):
         help_text="When the story is published it is emailed to these newsletters' subscribers, once: publishing "
         "it again sends nothing more.",
     )
+    narrated = models.BooleanField(
+        "read aloud", default=True, help_text="Narrated by the AI voice when published (unless its section is not)."
+    )
     updated_at = models.DateTimeField(
         "updated", null=True, blank=True, help_text="Set when the story changed in substance."
     )
@@ -93,6 +96,7 @@ class ArticlePage(FlatURLMixin, Page):
         FieldPanel("updated_at"),
         InlinePanel("corrections", label="Corrections"),
         FieldPanel("newsletters", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("narrated"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),

@@ -9,8 +9,12 @@ from masthead.newsroom.models.routing import FlatURLMixin
 
 class SectionPage(FlatURLMixin, Page):
     intro = models.TextField(blank=True)
+    narrated = models.BooleanField(
+        "articles read aloud", default=True, help_text="Its articles are narrated by the AI voice when published."
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    settings_panels = Page.settings_panels + [FieldPanel("narrated")]
     parent_page_types = ["newsroom.HomePage", "newsroom.SectionPage"]
     subpage_types = ["newsroom.SectionPage"]
 

@@ -1,0 +1,195 @@
+"""Narrating articles: what is said, when new audio is needed, making it in the worker, removing it.
+
+Publishing queues a narration only when the spoken text (or the voice) changed: its hash is kept. The task
+reloads the article, claims the row (queued or failed → generating, or generating for longer than the task
+lease: its worker died), speaks, encodes and stores the MP3, and marks it ready only if the text is still the
+one it was asked for. A failure is recorded with its reason and tried again later; it never touches publishing.
+"""
+
+import hashlib
+import html
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from masthead import outbox
+from masthead.narration import engines
+from masthead.narration.audio import mp3_encode
+from masthead.narration.models import Narration
+from masthead.narration.speech import sentences, speakable
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+Status = Narration.Status
+
+
+def spoken_paragraphs(*, article) -> list[str]:
+    """What the voice reads, paragraph by paragraph, as it is said: the headline, the standfirst and the body's
+    text, headings, quotes and fact boxes; not captions, credits, embeds or related-story teasers."""
+    written = [article.title, article.standfirst]
+    for block in article.body:
+        value = block.value
+        match block.block_type:
+            case "paragraph":
+                written += _html_paragraphs(value.source)
+            case "heading":
+                written.append(value["text"])
+            case "quote":
+                quote = value["text"]
+                written.append(f"{quote} — {value['attribution']}" if value["attribution"] else quote)
+            case "fact_box":
+                written += [value["title"], *_html_paragraphs(value["body"].source)]
+    spoken = []
+    for paragraph in written:
+        said = " ".join(speakable(sentence) for sentence in sentences(" ".join(paragraph.split())))
+        if said:
+            spoken.append(said)
+    return spoken
+
+
+def _html_paragraphs(markup: str) -> list[str]:
+    pieces = re.split(r"</(?:p|li|h\d)>|<br\s*/?>", markup)
+    return [text for piece in pieces if (text := html.unescape(strip_tags(piece)).strip())]
+
+
+def narration_hash(*, paragraphs: list[str], engine_name: str, voice: str) -> str:
+    spoken = "\n".join(paragraphs)
+    return hashlib.sha256(f"{engine_name}\n{voice}\n{spoken}".encode()).hexdigest()
+
+
+def narration_wanted(*, article) -> bool:
+    if not settings.MASTHEAD_NARRATION["ENABLED"] or not getattr(article, "narrated", True):
+        return False
+    section = getattr(article, "section", None)
+    return section is None or getattr(section, "narrated", True)
+
+
+def narration_request(*, article) -> str:
+    """An article was published: queue its narration if its spoken text changed (or it has none). Cheap: the
+    voice is not loaded here, only its name read from the settings."""
+    if not narration_wanted(article=article):
+        narration_remove(article_id=article.pk)
+        return "off"
+    config = settings.MASTHEAD_NARRATION
+    text_hash = narration_hash(
+        paragraphs=spoken_paragraphs(article=article), engine_name=config["BACKEND"], voice=config.get("VOICE", "")
+    )
+    narration, created = Narration.objects.get_or_create(article_id=article.pk, defaults={"text_hash": text_hash})
+    if not created and narration.text_hash == text_hash and narration.status != Status.FAILED:
+        return "unchanged"
+    if not created:
+        Narration.objects.filter(pk=narration.pk).update(
+            text_hash=text_hash, status=Status.QUEUED, attempts=0, error="", claimed_at=None
+        )
+    transaction.on_commit(lambda: narration_queue(article_id=article.pk, text_hash=text_hash))
+    return "queued"
+
+
+def narration_queue(*, article_id: int, text_hash: str, delay: timedelta | None = None) -> None:
+    from masthead.narration.tasks import narration_make_task
+
+    outbox.enqueue(narration_make_task, delay=delay, article_id=article_id, text_hash=text_hash)
+
+
+def narration_make(*, article_id: int, text_hash: str) -> str:
+    """Make the audio asked for (see the module's docstring); returns what happened."""
+    from masthead.newsroom.models import ArticlePage
+
+    now = timezone.now()
+    orphaned = now - timedelta(seconds=settings.MASTHEAD_TASK_LEASE_SECONDS)
+    claimable = Q(status__in=[Status.QUEUED, Status.FAILED]) | Q(status=Status.GENERATING, claimed_at__lt=orphaned)
+    claimed = Narration.objects.filter(claimable, article_id=article_id, text_hash=text_hash).update(
+        status=Status.GENERATING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "not claimable"
+    narration = Narration.objects.get(article_id=article_id)
+    article = ArticlePage.objects.live().filter(pk=article_id).select_related("section").first()
+    if article is None:
+        narration_remove(article_id=article_id)
+        return "not live"
+    try:
+        engine = engines.engine()
+        paragraphs = spoken_paragraphs(article=article)
+        if (
+            narration_hash(
+                paragraphs=paragraphs,
+                engine_name=settings.MASTHEAD_NARRATION["BACKEND"],
+                voice=settings.MASTHEAD_NARRATION.get("VOICE", ""),
+            )
+            != text_hash
+        ):
+            return "superseded"  # published again since: that publication queued its own
+        mp3, duration = mp3_encode(engine.synthesize(paragraphs), sample_rate=engine.sample_rate)
+    except engines.EngineError as error:
+        return _failed(narration, str(error))
+    except Exception as error:  # noqa: BLE001 (a bug or bad text must not stop the worker; recorded, retried)
+        log.exception("Narration of article %s failed", article_id)
+        return _failed(narration, f"{type(error).__name__}: {error}")
+    name = default_storage.save(f"narration/{article_id}-{text_hash[:12]}.mp3", ContentFile(mp3))
+    done = Narration.objects.filter(pk=narration.pk, text_hash=text_hash, status=Status.GENERATING).update(
+        status=Status.READY,
+        audio=name,
+        duration_s=round(duration, 2),
+        engine=engine.name,
+        voice=engine.voice,
+        error="",
+        claimed_at=None,
+        generated_at=timezone.now(),
+    )
+    if not done:
+        default_storage.delete(name)
+        return "superseded"
+    if narration.audio and narration.audio.name != name:
+        default_storage.delete(narration.audio.name)
+    _shown(article)
+    return "ready"
+
+
+def _failed(narration: Narration, reason: str) -> str:
+    attempts = narration.attempts
+    Narration.objects.filter(pk=narration.pk, status=Status.GENERATING).update(
+        status=Status.FAILED, error=reason[:2000], claimed_at=None
+    )
+    log.warning("Narration of article %s failed (attempt %s): %s", narration.article_id, attempts, reason)
+    if attempts < MAX_ATTEMPTS:
+        narration_queue(
+            article_id=narration.article_id, text_hash=narration.text_hash, delay=outbox.retry_delay(attempts) * 4
+        )
+    return "failed"
+
+
+def narration_remove(*, article_id: int) -> None:
+    """The article was unpublished, deleted, or is no longer read aloud: its audio leaves the site."""
+    narration = Narration.objects.filter(article_id=article_id).first()
+    if narration is None:
+        return
+    if narration.audio:
+        default_storage.delete(narration.audio.name)
+    narration.delete()
+
+
+def narrations_resume() -> int:
+    """Queue every narration still owed (run when a worker starts: a queue entry may have been lost)."""
+    owed = Narration.objects.filter(status__in=[Status.QUEUED, Status.GENERATING, Status.FAILED])
+    owed = owed.filter(attempts__lt=MAX_ATTEMPTS)
+    rows = list(owed.values_list("article_id", "text_hash"))
+    for article_id, text_hash in rows:
+        narration_queue(article_id=article_id, text_hash=text_hash)
+    return len(rows)
+
+
+def _shown(article) -> None:
+    """The article's page now shows its player: its kept pieces are made again and its cached copies purged."""
+    from masthead.newsroom import services as newsroom
+
+    newsroom.pages_changed()
+    newsroom.page_shown(page=article)

@@ -1,0 +1,161 @@
+"""Narration with the real Piper voice: the MP3 decodes, lasts as long as the text needs and is not silence;
+publishing makes it once per spoken text; the player shows it; unpublishing and switching it off remove it; an
+engine failure is recorded and never blocks publishing."""
+
+import array
+import math
+
+import miniaudio
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.storage import default_storage
+
+from masthead.narration import engines, services
+from masthead.narration.audio import mp3_encode
+from masthead.narration.models import Narration
+from masthead.newsroom.tests.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory, paragraphs, publish
+from masthead.tests.helpers import html_errors
+
+Status = Narration.Status
+
+
+def decoded(mp3: bytes) -> tuple[float, float]:
+    """Seconds and loudness (RMS of 16-bit samples) of an MP3, decoded."""
+    sound = miniaudio.decode(mp3, output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1)
+    samples = array.array("h", sound.samples)
+    rms = math.sqrt(sum(sample * sample for sample in samples[::10]) / max(len(samples[::10]), 1))
+    return len(samples) / sound.sample_rate, rms
+
+
+@pytest.fixture
+def narrated(settings):
+    settings.MASTHEAD_NARRATION = {**settings.MASTHEAD_NARRATION, "ENABLED": True}
+
+
+def story(**kwargs):
+    kwargs.setdefault("authors", [AuthorFactory()])
+    kwargs.setdefault("title", "Bridge reopens in Kherson")
+    kwargs.setdefault("standfirst", "Traffic resumed on Jan. 27.")
+    kwargs.setdefault("body", paragraphs("The bridge was repaired in 3 weeks.", "It cost $5 million."))
+    return ArticlePageFactory(live=False, **kwargs)
+
+
+def published(article, capture):
+    with capture(execute=True):
+        publish(article)
+    return article
+
+
+def test_piper_speaks_a_short_text_as_an_mp3_that_decodes():
+    engine = engines.engine()
+    text = ["Kyiv and Moscow carried out a prisoner exchange on January 27th.", "Both sides confirmed it."]
+    mp3, seconds = mp3_encode(engine.synthesize(text), sample_rate=engine.sample_rate)
+    length, loudness = decoded(mp3)
+    assert mp3[:3] == b"ID3" or mp3[0] == 0xFF  # an MP3 stream
+    assert 3 < seconds < 15 and abs(length - seconds) < 0.2  # about a second per five words
+    assert loudness > 300  # speech, not silence
+
+
+def test_publishing_narrates_once_and_the_page_plays_it(home, narrated, client, django_capture_on_commit_callbacks):
+    article = published(story(), django_capture_on_commit_callbacks)
+    narration = Narration.objects.get(article=article)
+    assert narration.status == Status.READY and narration.engine == "piper" and narration.voice == "en_US-joe-medium"
+    assert default_storage.exists(narration.audio.name) and 2 < narration.duration_s < 30
+    markup = client.get(article.url).content.decode()
+    assert html_errors({"article with its narration": markup}) == []  # the Nu HTML checker
+    page = BeautifulSoup(markup, "html.parser")
+    player = page.select_one("section.narration")
+    audio = player.select_one("audio")
+    assert audio["src"] == narration.audio.url and audio["preload"] == "none" and audio.has_attr("controls")
+    assert "This audio is created with AI assistance" in player.get_text()
+    assert player.select_one("a[download]")["href"] == narration.audio.url
+
+    whole = client.get(narration.audio.url)
+    assert whole.status_code == 200 and whole["Content-Type"] == "audio/mpeg" and whole["Accept-Ranges"] == "bytes"
+    part = client.get(narration.audio.url, HTTP_RANGE="bytes=0-99")
+    assert part.status_code == 206 and len(part.content) == 100 and part["Content-Range"].startswith("bytes 0-99/")
+    assert client.get(narration.audio.url, HTTP_RANGE="bytes=99999999-").status_code == 416
+    for bad in ["../../settings.py", "x.mp3", "%2e%2e%2fsecret.mp3"]:
+        assert client.get(f"/media/narration/{bad}").status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        article.save_revision().publish()  # the same words: no new audio
+    assert services.narration_request(article=article) == "unchanged" and not [
+        callback for callback in queued if "narration" in getattr(callback, "__qualname__", "")
+    ]
+    assert Narration.objects.get(article=article).generated_at == narration.generated_at
+
+
+def test_a_change_to_the_spoken_text_makes_new_audio_and_a_caption_does_not(
+    home, narrated, django_capture_on_commit_callbacks
+):
+    article = published(story(), django_capture_on_commit_callbacks)
+    first = Narration.objects.get(article=article)
+    article.body = [*paragraphs("The bridge was repaired in 3 weeks.", "It cost $5 million."), ("embed", None)]
+    assert services.narration_request(article=article) == "unchanged"  # an embed is not read aloud
+
+    article.body = paragraphs("The bridge was repaired in 4 weeks.", "It cost $5 million.")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(article)
+    second = Narration.objects.get(article=article)
+    assert second.status == Status.READY and second.text_hash != first.text_hash
+    assert second.audio.name != first.audio.name and not default_storage.exists(first.audio.name)
+
+
+def test_unpublishing_or_switching_off_removes_the_audio(home, narrated, client, django_capture_on_commit_callbacks):
+    article = published(story(), django_capture_on_commit_callbacks)
+    audio = Narration.objects.get(article=article).audio.name
+    article.unpublish()
+    assert not Narration.objects.filter(article=article).exists() and not default_storage.exists(audio)
+
+    article.narrated = False
+    published(article, django_capture_on_commit_callbacks)
+    assert not Narration.objects.filter(article=article).exists()
+    assert not BeautifulSoup(client.get(article.url).content, "html.parser").select("section.narration")
+
+    quiet = SectionPageFactory(parent=home, narrated=False)
+    published(story(section=quiet, title="In a quiet section"), django_capture_on_commit_callbacks)
+    assert not Narration.objects.exists()
+
+
+def test_an_engine_failure_is_recorded_and_publishing_goes_on(
+    home, narrated, settings, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_NARRATION = {**settings.MASTHEAD_NARRATION, "VOICE": "/nowhere/en_US-nobody.onnx"}
+    article = published(story(), django_capture_on_commit_callbacks)
+    article.refresh_from_db()
+    assert article.live
+    narration = Narration.objects.get(article=article)
+    assert narration.status == Status.FAILED and "voice" in narration.error.lower() and not narration.audio
+    assert services.narration_make(article_id=article.pk, text_hash=narration.text_hash) == "failed"  # tried again
+
+
+def test_the_task_is_safe_to_run_twice_and_knows_when_it_is_stale(home, narrated, django_capture_on_commit_callbacks):
+    article = published(story(), django_capture_on_commit_callbacks)
+    narration = Narration.objects.get(article=article)
+    assert services.narration_make(article_id=article.pk, text_hash=narration.text_hash) == "not claimable"
+    Narration.objects.filter(pk=narration.pk).update(status=Status.QUEUED, text_hash="0" * 64)
+    assert services.narration_make(article_id=article.pk, text_hash="0" * 64) == "superseded"
+
+
+def test_what_is_read_aloud(home):
+    article = story(
+        title="Strike on Kharkiv",
+        standfirst="Gov. Oleh Syniehubov said 12% of homes lost power.",
+        body=[
+            ("paragraph", "<p>First <b>bold</b> words.</p><ul><li>One item</li></ul>"),
+            ("heading", {"text": "What happened", "level": "h2"}),
+            ("quote", {"text": "We will rebuild", "attribution": "the mayor"}),
+            ("fact_box", {"title": "Key facts", "body": "<p>A fact.</p>"}),
+        ],
+    )
+    assert services.spoken_paragraphs(article=article) == [
+        "Strike on Kharkiv",
+        "Governor Oleh Syniehubov said 12 percent of homes lost power.",
+        "First bold words.",
+        "One item",
+        "What happened",
+        "We will rebuild, the mayor",
+        "Key facts",
+        "A fact.",
+    ]
