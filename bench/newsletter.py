@@ -62,6 +62,7 @@ def main() -> None:
         "MASTHEAD_VAR_DIR": str(var),
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "MASTHEAD_NEWSLETTER_SENDERS": str(args.senders),
+        "MASTHEAD_NARRATION": "0",  # the demo's articles would be narrated by the same workers
         "DATABASE_URL": args.database_url or f"sqlite:///{var}/masthead.sqlite3",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
     }
