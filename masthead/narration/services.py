@@ -193,3 +193,30 @@ def _shown(article) -> None:
 
     newsroom.pages_changed()
     newsroom.page_shown(page=article)
+
+
+def narrations_make(*, every: bool, out=None) -> dict:
+    """Narrate the live articles that are read aloud, here and now (the `narrate` command): `every` makes each
+    again, else only those with no ready audio for their current text. Returns the count of each outcome."""
+    from masthead.newsroom.demo import progress
+    from masthead.newsroom.models import ArticlePage
+
+    config = settings.MASTHEAD_NARRATION
+    articles = ArticlePage.objects.live().select_related("section").order_by("-first_published_at")
+    wanted = [article for article in articles if narration_wanted(article=article)]
+    ready = dict(Narration.objects.filter(status=Status.READY).values_list("article_id", "text_hash"))
+    counts = {"ready": 0, "failed": 0, "skipped": 0}
+    for done, article in enumerate(wanted, start=1):
+        paragraphs = spoken_paragraphs(article=article)
+        text_hash = narration_hash(paragraphs=paragraphs, engine_name=config["BACKEND"], voice=config.get("VOICE", ""))
+        if not every and ready.get(article.pk) == text_hash:
+            counts["skipped"] += 1
+        else:
+            Narration.objects.update_or_create(
+                article_id=article.pk,
+                defaults={"text_hash": text_hash, "status": Status.QUEUED, "attempts": 0, "error": ""},
+            )
+            outcome = narration_make(article_id=article.pk, text_hash=text_hash)
+            counts["ready" if outcome == "ready" else "failed"] += 1
+        progress(done, len(wanted), article.title[:40], out)
+    return counts

@@ -159,3 +159,22 @@ def test_what_is_read_aloud(home):
         "Key facts",
         "A fact.",
     ]
+
+
+def test_the_narrate_command_makes_what_is_missing_or_everything(home, narrated, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=False):  # published, but no worker ran the task
+        article = publish(story())
+    assert Narration.objects.get(article=article).status == Status.QUEUED
+    out = io.StringIO()
+    call_command("narrate", "--missing", stdout=out)
+    assert "1 narrated, 0 failed, 0 already done." in out.getvalue() and "[#" in out.getvalue()
+    first = Narration.objects.get(article=article)
+    assert first.status == Status.READY
+    call_command("narrate", "--missing", stdout=(out := io.StringIO()))
+    assert "0 narrated, 0 failed, 1 already done." in out.getvalue()
+    call_command("narrate", "--all", stdout=(out := io.StringIO()))
+    assert "1 narrated" in out.getvalue() and Narration.objects.get(article=article).generated_at > first.generated_at
