@@ -14,7 +14,7 @@ def mp3_encode(paragraphs: Iterable[bytes], *, sample_rate: int) -> tuple[bytes,
     encoder.set_bit_rate(BITRATE_KBPS)
     encoder.set_in_sample_rate(sample_rate)
     encoder.set_channels(1)
-    encoder.set_quality(5)
+    encoder.set_quality(7)  # LAME's fast mode: at 48 kbps mono, speech sounds the same, and it takes a third less
     pause = bytes(int(sample_rate * PARAGRAPH_PAUSE_S) * 2)
     parts, samples = [], 0
     for index, pcm in enumerate(paragraphs):

@@ -79,20 +79,25 @@ class PiperEngine:
         self._lock = threading.Lock()
 
     def synthesize(self, paragraphs: list[str]) -> Iterator[bytes]:
+        """All the paragraphs go to Piper at once (from a thread: a long article fills the pipe), so the caller
+        encodes one while Piper speaks the next."""
+        lines = [line for paragraph in paragraphs if (line := " ".join(paragraph.split()))]
         with self._lock:
-            for paragraph in paragraphs:
-                line = " ".join(paragraph.split())
-                if line:
-                    yield self._speak(line)
+            process = self._running()
+            writer = threading.Thread(target=self._write, args=(process, lines), daemon=True)
+            writer.start()
+            for _ in lines:
+                yield self._next_wav()
+            writer.join()
 
-    def _speak(self, line: str) -> bytes:
-        process = self._running()
+    def _write(self, process: subprocess.Popen, lines: list[str]) -> None:
         try:
-            process.stdin.write(line + "\n")
+            process.stdin.write("".join(line + "\n" for line in lines))
             process.stdin.flush()
-        except (BrokenPipeError, OSError) as error:
-            self.close()
-            raise EngineError(f"Piper stopped: {error}") from error
+        except (BrokenPipeError, OSError):
+            pass  # the reader sees Piper stop
+
+    def _next_wav(self) -> bytes:
         while True:
             try:
                 said = self._lines.get(timeout=self.PARAGRAPH_SECONDS)

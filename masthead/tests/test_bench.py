@@ -70,3 +70,11 @@ def test_newsletter_benchmark_runs():
     assert (figures["duplicates"], figures["missing"], figures["unexpected"]) == (0, 0, 0)
     for key in ("emails_per_s", "sink_ceiling_per_s", "peak_rss_mb"):
         assert figures[key] > 0, key
+
+
+def test_narration_benchmark_runs():
+    figures = run_benchmark("narration", "--words", "60", "--runs", "1")
+    assert 40 <= figures["words"] <= 120 and figures["audio_s"] > 5
+    for key in ("rtf", "raw_piper_rtf"):
+        assert figures[key] > 1, key
+    assert "overhead_pct" in figures
