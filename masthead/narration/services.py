@@ -23,7 +23,7 @@ from django.utils.html import strip_tags
 from masthead import outbox
 from masthead.narration import engines
 from masthead.narration.audio import mp3_encode
-from masthead.narration.models import Narration
+from masthead.narration.models import Narration, Pronunciation
 from masthead.narration.speech import sentences, speakable
 
 log = logging.getLogger(__name__)
@@ -47,12 +47,49 @@ def spoken_paragraphs(*, article) -> list[str]:
                 written.append(f"{quote} — {value['attribution']}" if value["attribution"] else quote)
             case "fact_box":
                 written += [value["title"], *_html_paragraphs(value["body"].source)]
+    lexicon = lexicon_pattern()
     spoken = []
     for paragraph in written:
         said = " ".join(speakable(sentence) for sentence in sentences(" ".join(paragraph.split())))
         if said:
-            spoken.append(said)
+            spoken.append(lexicon_apply(said, lexicon))
     return spoken
+
+
+def lexicon_pattern() -> tuple | None:
+    """The pronunciation lexicon as one pattern (longest words first) and what each word becomes."""
+    entries = {
+        word.lower(): (f"[[ {say_as} ]]" if kind == Pronunciation.Kind.PHONEMES else say_as)
+        for word, say_as, kind in Pronunciation.objects.values_list("word", "say_as", "kind")
+    }
+    if not entries:
+        return None
+    words = sorted(entries, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(word) for word in words) + r")(?![\w\]])", re.IGNORECASE)
+    return pattern, entries
+
+
+def lexicon_apply(text: str, lexicon: tuple | None) -> str:
+    if lexicon is None:
+        return text
+    pattern, entries = lexicon
+    return pattern.sub(lambda match: entries[match.group(1).lower()], text)
+
+
+def lexicon_changed(*, words: list[str]) -> int:
+    """A pronunciation changed: ask again for the narration of each live article that contains one of these
+    words (only those whose spoken text really changed get new audio). Returns how many were asked."""
+    from masthead.newsroom.models import ArticlePage
+
+    found = Q()
+    for word in words:
+        found |= Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+    articles = ArticlePage.objects.live().filter(found).select_related("section")
+    asked = 0
+    for article in articles.iterator():
+        if narration_request(article=article) == "queued":
+            asked += 1
+    return asked
 
 
 def _html_paragraphs(markup: str) -> list[str]:
@@ -220,3 +257,14 @@ def narrations_make(*, every: bool, out=None) -> dict:
             counts["ready" if outcome == "ready" else "failed"] += 1
         progress(done, len(wanted), article.title[:40], out)
     return counts
+
+
+def narration_regenerate(*, article_id: int) -> str:
+    """An editor asked for new audio: made again from the current text, whatever the hash says."""
+    from masthead.newsroom.models import ArticlePage
+
+    article = ArticlePage.objects.live().filter(pk=article_id).select_related("section").first()
+    if article is None or not narration_wanted(article=article):
+        return "not wanted"
+    Narration.objects.filter(article_id=article_id).update(text_hash="")  # forget it: the request queues anew
+    return narration_request(article=article)

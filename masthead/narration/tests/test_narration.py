@@ -178,3 +178,70 @@ def test_the_narrate_command_makes_what_is_missing_or_everything(home, narrated,
     assert "0 narrated, 0 failed, 1 already done." in out.getvalue()
     call_command("narrate", "--all", stdout=(out := io.StringIO()))
     assert "1 narrated" in out.getvalue() and Narration.objects.get(article=article).generated_at > first.generated_at
+
+
+def test_the_pronunciation_lexicon_changes_what_is_said_and_the_audio(
+    home, narrated, django_capture_on_commit_callbacks
+):
+    from masthead.narration.models import Pronunciation
+
+    article = published(
+        story(standfirst="General Zaluzhnyi visited Kyiv.", body=paragraphs("Zaluzhnyi's visit was short.")),
+        django_capture_on_commit_callbacks,
+    )
+    before = Narration.objects.get(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        Pronunciation.objects.create(word="Zaluzhnyi", say_as="Zah-LOOZH-nee")
+    assert services.spoken_paragraphs(article=article)[1:] == [
+        "General Zah-LOOZH-nee visited Kyiv.",
+        "Zah-LOOZH-nee's visit was short.",
+    ]
+    after = Narration.objects.get(article=article)
+    assert after.status == Status.READY and after.text_hash != before.text_hash  # made again, by the change
+
+    other = published(
+        story(title="Nothing to do with him", standfirst="", body=paragraphs("Rain.")),
+        django_capture_on_commit_callbacks,
+    )
+    untouched = Narration.objects.get(article=other).generated_at
+    with django_capture_on_commit_callbacks(execute=True):
+        Pronunciation.objects.create(word="Kyiv", say_as="ˈkɪjɪu", kind=Pronunciation.Kind.PHONEMES)
+    assert "[[ ˈkɪjɪu ]]" in services.spoken_paragraphs(article=article)[1]
+    assert Narration.objects.get(article=article).status == Status.READY  # Piper spoke the phonemes
+    assert Narration.objects.get(article=other).generated_at == untouched  # it does not say the word
+
+
+def test_editors_see_listen_regenerate_and_keep_the_lexicon(
+    home, narrated, client, make_user, django_capture_on_commit_callbacks
+):
+    from masthead.narration.models import Pronunciation
+
+    article = published(story(), django_capture_on_commit_callbacks)
+    narration = Narration.objects.get(article=article)
+    client.force_login(make_user("editor", "Editors"))
+    listing = client.get("/admin/snippets/narration/narration/")
+    assert listing.status_code == 200 and article.title.encode() in listing.content
+    assert f'src="{narration.audio.url}"'.encode() in listing.content
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/admin/narration/{narration.pk}/regenerate/")
+    assert answer.status_code == 302
+    assert Narration.objects.get(article=article).generated_at > narration.generated_at
+    assert client.get(f"/admin/narration/{narration.pk}/regenerate/").status_code == 405
+
+    for hostile in [
+        {"word": "", "say_as": "x", "kind": "respelling"},
+        {"word": "Kyiv", "say_as": "[[ kɪjɪu ]]", "kind": "phonemes"},
+        {"word": "x" * 500, "say_as": "y", "kind": "respelling"},
+        {"word": "Kyiv", "say_as": "kɪjɪu", "kind": "<script>"},
+    ]:
+        answer = client.post("/admin/snippets/narration/pronunciation/add/", hostile)
+        assert answer.status_code == 200, hostile
+    assert not Pronunciation.objects.exists()
+    answer = client.post(
+        "/admin/snippets/narration/pronunciation/add/", {"word": " Kyiv ", "say_as": "Keev", "kind": "respelling"}
+    )
+    assert answer.status_code == 302 and Pronunciation.objects.get().word == "Kyiv"
+
+    client.force_login(make_user("reporter", "Reporters"))
+    assert client.get("/admin/snippets/narration/narration/").status_code in (302, 403)
+    assert client.post(f"/admin/narration/{narration.pk}/regenerate/").status_code in (302, 403)

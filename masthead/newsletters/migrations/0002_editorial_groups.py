@@ -3,7 +3,7 @@ subscribers and take addresses off the suppression list."""
 
 from django.db import migrations
 
-from masthead.newsletters.migrations._grants import grant_to_groups
+from masthead.permissions import grant_to_groups
 
 GRANTS = {
     "Editors": [
@@ -30,7 +30,7 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    grant_to_groups(apps, GRANTS)
+    grant_to_groups(apps, "newsletters", GRANTS)
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from masthead.newsletters.migrations._grants import grant_to_groups
+from masthead.permissions import grant_to_groups
 
 GRANTS = {
     "Editors": ["add_issue", "change_issue", "view_issue", "send_issue"],
@@ -11,7 +11,7 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    grant_to_groups(apps, GRANTS)
+    grant_to_groups(apps, "newsletters", GRANTS)
 
 
 class Migration(migrations.Migration):
