@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.http_cache import public_page
 from masthead.narration import views as narration_views
+from masthead.narration.feeds import Podcast
 from masthead.newsroom import serving
 from masthead.newsroom import views as newsroom_views
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("tag/<str:slug>/", public_page(newsroom_views.tag), name="tag"),
     path("author/<str:slug>/", public_page(newsroom_views.author), name="author"),
     path("newsletters/", include("masthead.newsletters.urls")),
+    path("podcast/", public_page(Podcast()), name="podcast"),
+    path("podcast/<slug:slug>/", public_page(Podcast()), name="podcast_section"),
     # What differs per visitor on a public page (the page's script asks only when someone is signed in).
     path("_visitor/", newsroom_views.visitor, name="visitor"),
     path("_health/", newsroom_views.health, name="health"),

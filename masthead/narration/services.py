@@ -206,12 +206,17 @@ def _failed(narration: Narration, reason: str) -> str:
 
 def narration_remove(*, article_id: int) -> None:
     """The article was unpublished, deleted, or is no longer read aloud: its audio leaves the site."""
+    from masthead.newsroom import services as newsroom
+    from masthead.newsroom.models import ArticlePage
+
     narration = Narration.objects.filter(article_id=article_id).first()
     if narration is None:
         return
     if narration.audio:
         default_storage.delete(narration.audio.name)
     narration.delete()
+    if article := ArticlePage.objects.filter(pk=article_id).first():
+        newsroom.pages_purge(paths=podcast_paths(article=article))  # its episode leaves the podcast
 
 
 def narrations_resume() -> int:
@@ -230,6 +235,20 @@ def _shown(article) -> None:
 
     newsroom.pages_changed()
     newsroom.page_shown(page=article)
+    newsroom.pages_purge(paths=podcast_paths(article=article))
+
+
+def podcast_paths(*, article) -> set[str]:
+    """The podcast feeds an article's episode is in: the site's, its section's and each section's above."""
+    from django.urls import reverse
+
+    from masthead.newsroom.models import SectionPage
+
+    paths = {reverse("podcast")}
+    if article.section_id and (section := SectionPage.objects.filter(pk=article.section_id).first()):
+        for above in SectionPage.objects.ancestor_of(section, inclusive=True):
+            paths.add(reverse("podcast_section", kwargs={"slug": above.slug}))
+    return paths
 
 
 def narrations_make(*, every: bool, out=None) -> dict:

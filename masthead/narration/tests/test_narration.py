@@ -245,3 +245,35 @@ def test_editors_see_listen_regenerate_and_keep_the_lexicon(
     client.force_login(make_user("reporter", "Reporters"))
     assert client.get("/admin/snippets/narration/narration/").status_code in (302, 403)
     assert client.post(f"/admin/narration/{narration.pk}/regenerate/").status_code in (302, 403)
+
+
+def test_the_podcast_feeds_read_in_a_podcast_app(home, narrated, client, django_capture_on_commit_callbacks):
+    import feedparser
+
+    war = SectionPageFactory(parent=home, title="War", slug="war")
+    analysis = SectionPageFactory(parent=war, title="Analysis", slug="analysis")
+    first = published(story(title="From the front", section=analysis), django_capture_on_commit_callbacks)
+    published(story(title="Elsewhere", body=paragraphs("Other news.")), django_capture_on_commit_callbacks)
+    quiet = story(title="Not read aloud", section=war)
+    quiet.narrated = False
+    published(quiet, django_capture_on_commit_callbacks)
+
+    answer = client.get("/podcast/")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("application/rss+xml")
+    assert "public" in answer["Cache-Control"]
+    feed = feedparser.parse(answer.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title.endswith("read aloud") and feed.namespaces.get("itunes")
+    titles = [entry.title for entry in feed.entries]
+    assert sorted(titles) == ["Elsewhere", "From the front"]
+    episode = next(entry for entry in feed.entries if entry.title == "From the front")
+    narration = Narration.objects.get(article=first)
+    (enclosure,) = episode.enclosures
+    assert enclosure.href.endswith(narration.audio.url) and enclosure.type == "audio/mpeg"
+    assert int(enclosure.length) == narration.audio.size
+    assert int(episode.itunes_duration) == round(narration.duration_s) and episode.link.endswith(first.url)
+
+    section = feedparser.parse(client.get("/podcast/war/").content)  # a section and the sections under it
+    assert not section.bozo and [entry.title for entry in section.entries] == ["From the front"]
+    assert client.get("/podcast/no-such-section/").status_code == 404
+    assert client.get("/podcast/<script>/").status_code == 404
