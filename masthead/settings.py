@@ -233,12 +233,19 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # ANYMAIL["MAILGUN_API_KEY"].
 ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 ANYMAIL["WEBHOOK_SECRET"] = os.environ.get("ANYMAIL_WEBHOOK_SECRET", "")
-# Articles read aloud when published (masthead/narration): the engine (a dotted path; Piper by default, the
-# narration extra) and its voice (a .onnx Piper voice; empty: the shipped en_US-joe-medium).
+# Articles read aloud when published (masthead/narration): the site's voice, `engine:voice` (`piper:` is the
+# shipped en_US-joe-medium, the narration extra; `piper:/path/voice.onnx`, `espeak-ng:uk`, `http:alloy`).
 MASTHEAD_NARRATION = {
     "ENABLED": env_bool("MASTHEAD_NARRATION", True),
-    "BACKEND": os.environ.get("MASTHEAD_NARRATION_ENGINE", "masthead.narration.engines.PiperEngine"),
-    "VOICE": os.environ.get("MASTHEAD_NARRATION_VOICE", ""),
+    "VOICE": os.environ.get("MASTHEAD_NARRATION_VOICE", "piper:"),
+}
+# A cloud speech API of the common `POST /v1/audio/speech` shape, for voices written `http:<voice>`.
+MASTHEAD_NARRATION_HTTP = {
+    "URL": os.environ.get("MASTHEAD_NARRATION_HTTP_URL", ""),
+    "KEY": os.environ.get("MASTHEAD_NARRATION_HTTP_KEY", ""),
+    "MODEL": os.environ.get("MASTHEAD_NARRATION_HTTP_MODEL", "tts-1"),
+    "VOICE": os.environ.get("MASTHEAD_NARRATION_HTTP_VOICE", "alloy"),
+    "SAMPLE_RATE": int(os.environ.get("MASTHEAD_NARRATION_HTTP_SAMPLE_RATE", "24000")),
 }
 # How many sending tasks share one issue (each needs a worker process to run in).
 MASTHEAD_NEWSLETTER_SENDERS = int(os.environ.get("MASTHEAD_NEWSLETTER_SENDERS", "2"))

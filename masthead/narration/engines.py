@@ -1,15 +1,19 @@
-"""Speech engines behind one small interface, chosen by `MASTHEAD_NARRATION["BACKEND"]` (a dotted path).
+"""Speech engines behind one small interface, chosen per voice.
 
 An engine turns paragraphs of spoken text into audio: `synthesize(paragraphs)` yields one block of 16-bit mono
-PCM per paragraph at `sample_rate`. `name` and `voice` go into the narration's hash (a new voice makes new
-audio).
+PCM per paragraph at `sample_rate`; `name` and `voice` go into the narration's hash (a new voice makes new
+audio). A *voice* is written `engine:voice`: `piper:` (the shipped en_US-joe-medium) or
+`piper:/path/to/voice.onnx`, `espeak-ng:uk` (Debian's espeak-ng: light, and the voice for languages without a
+Piper voice), `http:alloy` (a cloud speech API of the common `POST /v1/audio/speech` shape,
+`MASTHEAD_NARRATION_HTTP_*`). The site's voice is `MASTHEAD_NARRATION_VOICE`; a section may name its own.
 
-`PiperEngine`, the default, runs Piper (piper-tts, GPL-3.0) as its own program, `python -m piper`, kept running
-between articles so the voice loads once; Masthead never imports it. Each paragraph is one line on its standard
+`PiperEngine` runs Piper (piper-tts, GPL-3.0) as its own program, `python -m piper`, kept running between
+articles so the voice loads once; Masthead never imports it. Each paragraph is one line on its standard
 input; Piper writes it as a WAV file and says so on its standard error.
 """
 
 import importlib.util
+import io
 import json
 import os
 import queue
@@ -18,12 +22,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.error
+import urllib.request
 import wave
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 
 class EngineError(Exception):
@@ -33,14 +38,23 @@ class EngineError(Exception):
 _engines: dict = {}
 
 
-def engine():
-    """The configured engine. Each worker process keeps its own (Piper's voice then loads once, not per article);
-    the web processes never make one."""
-    config = settings.MASTHEAD_NARRATION
-    key = (config["BACKEND"], config.get("VOICE", ""))
-    if key not in _engines:
-        _engines[key] = import_string(key[0])(voice=key[1])
-    return _engines[key]
+def voice_parse(voice: str) -> tuple[str, str]:
+    """`engine:voice` → (engine, voice); EngineError for an engine Masthead does not have."""
+    name, _, rest = (voice or settings.MASTHEAD_NARRATION["VOICE"]).partition(":")
+    if name not in ENGINES:
+        raise EngineError(f"No speech engine {name!r}: use one of {', '.join(sorted(ENGINES))} (e.g. espeak-ng:uk)")
+    return name, rest.strip()
+
+
+def engine(voice: str = ""):
+    """The engine for a voice (`engine:voice`; empty: the site's). Each worker process keeps its engines (Piper's
+    voice then loads once, not per article); the web processes never make one."""
+    name, rest = voice_parse(voice)
+    if not ENGINES[name].kept:
+        return ENGINES[name](voice=rest)
+    if (name, rest) not in _engines:
+        _engines[name, rest] = ENGINES[name](voice=rest)
+    return _engines[name, rest]
 
 
 def shipped_voice() -> Path | None:
@@ -57,6 +71,7 @@ class PiperEngine:
     shipped en_US-joe-medium)."""
 
     name = "piper"
+    kept = True  # its process, with the voice loaded, serves the next article too
     SENTENCE_SILENCE = "0.25"  # seconds between sentences
     PARAGRAPH_SECONDS = 120  # one paragraph taking longer than this means Piper is stuck
 
@@ -149,3 +164,98 @@ def _read_lines(stream, lines: queue.Queue) -> None:
     for line in stream:
         lines.put(line)
     lines.put(None)
+
+
+def _wav_frames(data: bytes) -> tuple[bytes, int]:
+    """The 16-bit mono frames of a WAV file, and its sample rate (a streamed WAV's length field is ignored)."""
+    with wave.open(io.BytesIO(data), "rb") as audio:
+        if audio.getnchannels() != 1 or audio.getsampwidth() != 2:
+            raise EngineError("The engine's audio is not 16-bit mono")
+        return audio.readframes(audio.getnframes()), audio.getframerate()
+
+
+class EspeakEngine:
+    """Debian's espeak-ng: a formant voice, light and robotic, with voices for many languages (`uk`, `en-us`…)."""
+
+    name = "espeak-ng"
+    kept = False
+    sample_rate = 22050
+
+    def __init__(self, voice: str = ""):
+        self.voice = voice or "en-us"
+        self.program = shutil.which("espeak-ng")
+        if self.program is None:
+            raise EngineError("espeak-ng is not installed (apt-get install espeak-ng)")
+
+    def synthesize(self, paragraphs: list[str]) -> Iterator[bytes]:
+        for paragraph in paragraphs:
+            line = " ".join(paragraph.split())
+            if not line:
+                continue
+            try:
+                spoken = subprocess.run(  # noqa: S603 (a fixed program; the text goes on standard input)
+                    [self.program, "-v", self.voice, "--stdout"], input=line.encode(), capture_output=True, timeout=120
+                )
+            except subprocess.TimeoutExpired as error:
+                raise EngineError("espeak-ng took over 120 s for one paragraph") from error
+            if spoken.returncode != 0 or not spoken.stdout:
+                raise EngineError(f"espeak-ng failed: {spoken.stderr.decode(errors='replace')[:300]}")
+            frames, rate = _wav_frames(spoken.stdout)
+            if rate != self.sample_rate:
+                raise EngineError(f"espeak-ng spoke at {rate} Hz, not {self.sample_rate}")
+            yield frames
+
+    def close(self) -> None:
+        pass
+
+
+class HTTPEngine:
+    """A cloud speech API of the common shape: `POST <MASTHEAD_NARRATION_HTTP_URL>/v1/audio/speech` with
+    `{"model", "input", "voice", "response_format": "pcm"}` and a bearer key, answering 16-bit mono PCM at
+    `MASTHEAD_NARRATION_HTTP_SAMPLE_RATE` (24,000 Hz, as OpenAI's does). Nothing is sent unless it is chosen."""
+
+    name = "http"
+    kept = False
+    LIMIT = 4000  # characters per request (the common APIs take about this much)
+
+    def __init__(self, voice: str = ""):
+        config = settings.MASTHEAD_NARRATION_HTTP
+        if not config["URL"]:
+            raise EngineError("MASTHEAD_NARRATION_HTTP_URL is not set: no cloud speech API is configured")
+        self.url = config["URL"].rstrip("/") + "/v1/audio/speech"
+        self.key, self.model = config["KEY"], config["MODEL"]
+        self.voice = voice or config["VOICE"]
+        self.sample_rate = config["SAMPLE_RATE"]
+
+    def synthesize(self, paragraphs: list[str]) -> Iterator[bytes]:
+        for paragraph in paragraphs:
+            line = " ".join(paragraph.split())
+            for start in range(0, len(line), self.LIMIT):
+                yield self._speak(line[start : start + self.LIMIT])
+
+    def _speak(self, text: str) -> bytes:
+        body = json.dumps({"model": self.model, "input": text, "voice": self.voice, "response_format": "pcm"})
+        request = urllib.request.Request(  # noqa: S310 (an https URL the operator configured)
+            self.url,
+            data=body.encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+                audio = answer.read()
+        except urllib.error.HTTPError as error:
+            raise EngineError(f"The speech API answered {error.code}: {error.read()[:300]!r}") from error
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise EngineError(f"The speech API could not be reached: {error}") from error
+        if audio[:4] == b"RIFF":
+            audio, rate = _wav_frames(audio)
+            if rate != self.sample_rate:
+                raise EngineError(f"The speech API spoke at {rate} Hz, not {self.sample_rate}")
+        return audio[: len(audio) // 2 * 2]
+
+    def close(self) -> None:
+        pass
+
+
+ENGINES = {"piper": PiperEngine, "espeak-ng": EspeakEngine, "http": HTTPEngine}

@@ -97,16 +97,34 @@ def _html_paragraphs(markup: str) -> list[str]:
     return [text for piece in pieces if (text := html.unescape(strip_tags(piece)).strip())]
 
 
-def narration_hash(*, paragraphs: list[str], engine_name: str, voice: str) -> str:
+def narration_hash(*, paragraphs: list[str], voice: str) -> str:
     spoken = "\n".join(paragraphs)
-    return hashlib.sha256(f"{engine_name}\n{voice}\n{spoken}".encode()).hexdigest()
+    return hashlib.sha256(f"{voice}\n{spoken}".encode()).hexdigest()
+
+
+def voice_for(*, article) -> str:
+    """The voice that reads an article (`engine:voice`): its section's, the nearest section above's, or the site's."""
+    for section in _sections(article):
+        if section.narration_voice:
+            return section.narration_voice
+    return settings.MASTHEAD_NARRATION["VOICE"]
 
 
 def narration_wanted(*, article) -> bool:
-    if not settings.MASTHEAD_NARRATION["ENABLED"] or not getattr(article, "narrated", True):
+    """Read aloud unless the site, the article, its section or a section above it says not."""
+    if not settings.MASTHEAD_NARRATION["ENABLED"] or not article.narrated:
         return False
-    section = getattr(article, "section", None)
-    return section is None or getattr(section, "narrated", True)
+    return all(section.narrated for section in _sections(article))
+
+
+def _sections(article) -> list:
+    """The article's section and the sections above it, nearest first."""
+    from masthead.newsroom.models import SectionPage
+
+    section = SectionPage.objects.filter(pk=article.section_id).first() if article.section_id else None
+    if section is None:
+        return []
+    return list(SectionPage.objects.ancestor_of(section, inclusive=True).order_by("-depth"))
 
 
 def narration_request(*, article) -> str:
@@ -115,10 +133,7 @@ def narration_request(*, article) -> str:
     if not narration_wanted(article=article):
         narration_remove(article_id=article.pk)
         return "off"
-    config = settings.MASTHEAD_NARRATION
-    text_hash = narration_hash(
-        paragraphs=spoken_paragraphs(article=article), engine_name=config["BACKEND"], voice=config.get("VOICE", "")
-    )
+    text_hash = narration_hash(paragraphs=spoken_paragraphs(article=article), voice=voice_for(article=article))
     narration, created = Narration.objects.get_or_create(article_id=article.pk, defaults={"text_hash": text_hash})
     if not created and narration.text_hash == text_hash and narration.status != Status.FAILED:
         return "unchanged"
@@ -154,17 +169,11 @@ def narration_make(*, article_id: int, text_hash: str) -> str:
         narration_remove(article_id=article_id)
         return "not live"
     try:
-        engine = engines.engine()
+        voice = voice_for(article=article)
         paragraphs = spoken_paragraphs(article=article)
-        if (
-            narration_hash(
-                paragraphs=paragraphs,
-                engine_name=settings.MASTHEAD_NARRATION["BACKEND"],
-                voice=settings.MASTHEAD_NARRATION.get("VOICE", ""),
-            )
-            != text_hash
-        ):
+        if narration_hash(paragraphs=paragraphs, voice=voice) != text_hash:
             return "superseded"  # published again since: that publication queued its own
+        engine = engines.engine(voice)
         mp3, duration = mp3_encode(engine.synthesize(paragraphs), sample_rate=engine.sample_rate)
     except engines.EngineError as error:
         return _failed(narration, str(error))
@@ -257,14 +266,13 @@ def narrations_make(*, every: bool, out=None) -> dict:
     from masthead.newsroom.demo import progress
     from masthead.newsroom.models import ArticlePage
 
-    config = settings.MASTHEAD_NARRATION
     articles = ArticlePage.objects.live().select_related("section").order_by("-first_published_at")
     wanted = [article for article in articles if narration_wanted(article=article)]
     ready = dict(Narration.objects.filter(status=Status.READY).values_list("article_id", "text_hash"))
     counts = {"ready": 0, "failed": 0, "skipped": 0}
     for done, article in enumerate(wanted, start=1):
         paragraphs = spoken_paragraphs(article=article)
-        text_hash = narration_hash(paragraphs=paragraphs, engine_name=config["BACKEND"], voice=config.get("VOICE", ""))
+        text_hash = narration_hash(paragraphs=paragraphs, voice=voice_for(article=article))
         if not every and ready.get(article.pk) == text_hash:
             counts["skipped"] += 1
         else:

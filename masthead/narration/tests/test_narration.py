@@ -121,7 +121,7 @@ def test_unpublishing_or_switching_off_removes_the_audio(home, narrated, client,
 def test_an_engine_failure_is_recorded_and_publishing_goes_on(
     home, narrated, settings, django_capture_on_commit_callbacks
 ):
-    settings.MASTHEAD_NARRATION = {**settings.MASTHEAD_NARRATION, "VOICE": "/nowhere/en_US-nobody.onnx"}
+    settings.MASTHEAD_NARRATION = {**settings.MASTHEAD_NARRATION, "VOICE": "piper:/nowhere/en_US-nobody.onnx"}
     article = published(story(), django_capture_on_commit_callbacks)
     article.refresh_from_db()
     assert article.live

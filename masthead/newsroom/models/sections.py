@@ -14,7 +14,26 @@ class SectionPage(FlatURLMixin, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    settings_panels = Page.settings_panels + [FieldPanel("narrated")]
+    narration_voice = models.CharField(
+        "voice",
+        max_length=200,
+        blank=True,
+        help_text="Who reads its articles, as engine:voice (e.g. espeak-ng:uk for Ukrainian). Empty: the site's voice.",
+    )
+    settings_panels = Page.settings_panels + [FieldPanel("narrated"), FieldPanel("narration_voice")]
+
+    def clean(self):
+        super().clean()
+        if self.narration_voice:
+            from django.core.exceptions import ValidationError
+
+            from masthead.narration.engines import EngineError, voice_parse
+
+            try:
+                voice_parse(self.narration_voice)
+            except EngineError as error:
+                raise ValidationError({"narration_voice": str(error)}) from error
+
     parent_page_types = ["newsroom.HomePage", "newsroom.SectionPage"]
     subpage_types = ["newsroom.SectionPage"]
 
