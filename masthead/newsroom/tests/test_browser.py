@@ -1,5 +1,7 @@
 """The public pages in a real browser: accessibility audits (axe-core), keyboard use, small screens, "Load more"."""
 
+import shutil
+
 import pytest
 from wagtail.models import Site
 
@@ -71,6 +73,7 @@ def newsroom(home):
     )
     article.tags.add("Kyiv")
     correction(article, days_ago=0, text="A name was misspelled.")
+    narrate_with_espeak(article)
     HomeEditorsPick.objects.create(home=home, article=article, sort_order=0)
     form = home.add_child(
         instance=OpinionFormPage(title="Submit an Opinion", slug="opinion", to_address="ed@example.org")
@@ -92,11 +95,39 @@ def newsroom(home):
     settings.save()
 
 
+def narrate_with_espeak(article):
+    """The story under test gets its audio player (espeak-ng: quick; Piper's own tests are in narration/)."""
+    from django.test import override_settings
+
+    from masthead.narration import services as narration
+
+    if shutil.which("espeak-ng"):
+        with override_settings(MASTHEAD_NARRATION={"ENABLED": True, "VOICE": "espeak-ng:en-us"}):
+            narration.narration_regenerate(article_id=article.pk)
+
+
 def test_the_newsroom_under_test_is_committed(db, site):
     """The module's pages are committed for the server thread to read. (This test also has pytest-django create
     the test database when the module runs alone: the browser tests themselves use no database fixture.)"""
     assert ArticlePage.objects.live().count() == 22
     assert Site.objects.get(is_default_site=True).root_url == site
+    from masthead.narration.models import Narration
+
+    assert Narration.objects.filter(status="ready").count() == (1 if shutil.which("espeak-ng") else 0)
+
+
+def test_the_audio_player_is_labelled_and_reached_by_keyboard(site, page):
+    if not shutil.which("espeak-ng"):
+        pytest.skip("the story under test is narrated with Debian's espeak-ng (.ci/run installs it)")
+    page.goto(site + "/story-under-test/")
+    player = page.locator("section.narration audio")
+    assert player.get_attribute("preload") == "none" and player.get_attribute("controls") is not None
+    assert page.locator("#narration-title").inner_text().startswith("Listen to this article")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "AUDIO":
+            break
+    assert page.evaluate("document.activeElement.tagName") == "AUDIO"
 
 
 @pytest.fixture
