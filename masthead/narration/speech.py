@@ -3,10 +3,11 @@
 `sentences(text)` splits a paragraph into sentences without breaking at "Jan.", "U.S.", "Gov." or an initial;
 `speakable(text)` rewrites one piece of text for the ear: dates get their month and ordinal ("Jan. 27" →
 "January 27th"), times, money, percentages and units are said in words, abbreviations are expanded, acronyms
-are spelled out letter by letter unless they are said as a word ("NATO"), "WW2" is "World War Two", quotes and
-brackets become pauses, and URLs and footnote marks are dropped. Numbers stay digits: the engine says them
-("1,200" → "one thousand two hundred"). Each rule is a small table or one regular expression, in the order
-`speakable` applies them; `tests/test_speech.py` holds the cases.
+are spelled out letter by letter unless they are said as a word ("NATO"), "WW2" is "World War Two", years
+and decades are said as years ("in 2024" → "in twenty twenty-four", "the 1990s" → "the nineteen nineties"),
+quotes and brackets become pauses, and URLs and footnote marks are dropped. Other numbers stay digits: the
+engine says them ("1,200" → "one thousand two hundred", "21st" → "twenty-first"). Each rule is a small table
+or one regular expression, in the order `speakable` applies them; `tests/test_speech.py` holds the cases.
 """
 
 import re
@@ -124,6 +125,31 @@ _UNIT = re.compile(
     + r")(?![\w²])"
 )
 _RANGE = re.compile(r"\b(\d{1,4})\s?[-–](\d{1,4})\b")
+# A year: after a word that introduces one, after a date ("January 27th, 2025"), at the start, or a decade.
+_YEAR_WORDS = {
+    *("in", "since", "from", "until", "till", "by", "of", "year", "early", "late", "mid", "before", "after", "to"),
+    *("during", "between", "and", "around", "summer", "winter", "spring", "autumn", "fall", "the"),
+    *(month.lower() for month in MONTHS.values()),
+}
+_YEAR = re.compile(r"\b(1[1-9]\d\d|20\d\d)(s?)\b(?![,.]\d)")
+_ORDINAL_ENDS = (
+    {"st", "nd", "rd", "th"} | {str(digit) for digit in range(10)} | {f"{d}{e}" for d in range(10) for e in range(10)}
+)
+_ONES = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+    *("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"),
+)
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_TENS_PLURAL = {
+    "twenty": "twenties",
+    "thirty": "thirties",
+    "forty": "forties",
+    "fifty": "fifties",
+    "sixty": "sixties",
+    "seventy": "seventies",
+    "eighty": "eighties",
+    "ninety": "nineties",
+}
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})(s?)\b")
 _ABBREVIATION = re.compile(
     "|".join(r"(?<![\w.])" + re.escape(abbreviation) for abbreviation in sorted(ABBREVIATIONS, key=len, reverse=True))
@@ -189,6 +215,7 @@ def speakable(text: str) -> str:
     text = _PERCENT.sub(lambda match: f"{match.group(1)} percent", text)
     text = _UNIT.sub(lambda match: f"{match.group(1)} {UNITS[match.group(2)]}", text)
     text = _RANGE.sub(_range, text)
+    text = _YEAR.sub(_year, text)
     text = _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match.group(0)], text)
     text = re.sub(r"\bNo\.\s?(?=\d)", "number ", text)
     text = _ACRONYM.sub(_acronym, text)
@@ -202,6 +229,42 @@ def speakable(text: str) -> str:
     text = re.sub(r",\s*(?=[,.;:!?])", "", text)  # a pause right before another mark is one too many
     text = re.sub(r"^[,\s]+", "", text)
     return text.strip()
+
+
+def _two_digits(number: int) -> str:
+    if number < 20:
+        return _ONES[number]
+    tens, ones = divmod(number, 10)
+    return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+
+
+def _year(match: re.Match) -> str:
+    before = match.string[: match.start()].rstrip()
+    last = before.rsplit(None, 1)[-1].lower() if before else ""
+    after = match.string[match.end() : match.end() + 1]
+    is_year = (
+        match.group(2)
+        or last in _YEAR_WORDS
+        or (last.endswith(",") and last[:-1][-2:] in _ORDINAL_ENDS)
+        or (not before and after == ",")  # "2014, the war began"; "2014 soldiers" stays a number
+    )
+    if not is_year:
+        return match.group(0)
+    year, decade = int(match.group(1)), bool(match.group(2))
+    century, rest = divmod(year, 100)
+    if decade:
+        if rest == 0:
+            return "two thousands" if year == 2000 else f"{_two_digits(century)} hundreds"
+        if rest % 10:
+            return match.group(0)  # "2024s" is not a decade
+        return f"{_two_digits(century)} {_TENS_PLURAL[_TENS[rest // 10]]}"
+    if 2000 <= year <= 2009:
+        return "two thousand" + (f" {_ONES[rest]}" if rest else "")
+    if rest == 0:
+        return f"{_two_digits(century)} hundred"
+    if rest < 10:
+        return f"{_two_digits(century)} oh {_ONES[rest]}"
+    return f"{_two_digits(century)} {_two_digits(rest)}"
 
 
 def _range(match: re.Match) -> str:

@@ -114,8 +114,14 @@ def test_unpublishing_or_switching_off_removes_the_audio(home, narrated, client,
     assert not BeautifulSoup(client.get(article.url).content, "html.parser").select("section.narration")
 
     quiet = SectionPageFactory(parent=home, narrated=False)
-    published(story(section=quiet, title="In a quiet section"), django_capture_on_commit_callbacks)
+    below = SectionPageFactory(parent=quiet)  # a section under one switched off is off too
+    published(story(section=below, title="In a quiet section"), django_capture_on_commit_callbacks)
     assert not Narration.objects.exists()
+
+    doomed = published(story(title="To be deleted"), django_capture_on_commit_callbacks)
+    audio = Narration.objects.get(article=doomed).audio.name
+    doomed.delete()
+    assert not Narration.objects.exists() and not default_storage.exists(audio)
 
 
 def test_an_engine_failure_is_recorded_and_publishing_goes_on(
