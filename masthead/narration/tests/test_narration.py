@@ -228,6 +228,9 @@ def test_editors_see_listen_regenerate_and_keep_the_lexicon(
     listing = client.get("/admin/snippets/narration/narration/")
     assert listing.status_code == 200 and article.title.encode() in listing.content
     assert f'src="{narration.audio.url}"'.encode() in listing.content
+    editor_page = client.get(f"/admin/pages/{article.pk}/edit/").content.decode()
+    assert "Ready" in editor_page and f'src="{narration.audio.url}"' in editor_page  # in the article editor too
+    assert f"/admin/narration/{narration.pk}/regenerate/" in editor_page
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(f"/admin/narration/{narration.pk}/regenerate/")
     assert answer.status_code == 302

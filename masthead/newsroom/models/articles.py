@@ -16,6 +16,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from masthead.narration.panels import NarrationPanel
 from masthead.newsroom.blocks import ArticleBodyBlock
 from masthead.newsroom.models.routing import FlatURLMixin
 
@@ -96,7 +97,7 @@ class ArticlePage(FlatURLMixin, Page):
         FieldPanel("updated_at"),
         InlinePanel("corrections", label="Corrections"),
         FieldPanel("newsletters", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("narrated"),
+        MultiFieldPanel([FieldPanel("narrated"), NarrationPanel()], "Narration"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
