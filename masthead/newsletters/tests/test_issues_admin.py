@@ -35,18 +35,15 @@ def editor(client, make_user):
     return client
 
 
+def issue_form(**fields) -> dict:
+    """What the issue form posts: these fields, the others empty, no digest articles."""
+    empty = {"subject": "", "intro": "", "send_at": "", "stories-TOTAL_FORMS": "0", "stories-INITIAL_FORMS": "0"}
+    limits = {"stories-MIN_NUM_FORMS": "0", "stories-MAX_NUM_FORMS": "1000"}
+    return {**empty, **limits, **{key: str(value) for key, value in fields.items()}}
+
+
 def add_issue(client, **fields) -> Issue:
-    data = {
-        "subject": "",
-        "intro": "",
-        "send_at": "",
-        "stories-TOTAL_FORMS": "0",
-        "stories-INITIAL_FORMS": "0",
-        "stories-MIN_NUM_FORMS": "0",
-        "stories-MAX_NUM_FORMS": "1000",
-        **{key: str(value) for key, value in fields.items()},
-    }
-    answer = client.post("/admin/snippets/newsletters/issue/add/", data)
+    answer = client.post("/admin/snippets/newsletters/issue/add/", issue_form(**fields))
     assert answer.status_code == 302, BeautifulSoup(answer.content, "html.parser").select(".error-message")
     return Issue.objects.latest("created_at")
 
@@ -99,18 +96,7 @@ def test_a_sent_issue_no_longer_changes(editor, newsletter, article):
     issue = Issue.objects.create(newsletter=newsletter, kind="article", article=article, status=Issue.Status.SENT)
     answer = editor.post(
         f"/admin/snippets/newsletters/issue/edit/{issue.pk}/",
-        {
-            "newsletter": newsletter.pk,
-            "kind": "article",
-            "article": article.pk,
-            "subject": "Changed afterwards",
-            "intro": "",
-            "send_at": "",
-            "stories-TOTAL_FORMS": "0",
-            "stories-INITIAL_FORMS": "0",
-            "stories-MIN_NUM_FORMS": "0",
-            "stories-MAX_NUM_FORMS": "1000",
-        },
+        issue_form(newsletter=newsletter.pk, kind="article", article=article.pk, subject="Changed afterwards"),
     )
     assert answer.status_code == 200 and b"can no longer change" in answer.content
     assert Issue.objects.get(pk=issue.pk).subject == ""
@@ -217,18 +203,13 @@ def test_a_scheduled_issue_given_a_new_time_starts_then(editor, settings, newsle
     later = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
     answer = editor.post(
         f"/admin/snippets/newsletters/issue/edit/{issue.pk}/",
-        {
-            "newsletter": newsletter.pk,
-            "kind": "article",
-            "article": article.pk,
-            "subject": "",
-            "intro": "",
-            "send_at": later.strftime("%Y-%m-%d %H:%M"),
-            "stories-TOTAL_FORMS": "0",
-            "stories-INITIAL_FORMS": "0",
-            "stories-MIN_NUM_FORMS": "0",
-            "stories-MAX_NUM_FORMS": "1000",
-        },
+        issue_form(
+            newsletter=newsletter.pk,
+            kind="article",
+            article=article.pk,
+            subject="",
+            send_at=later.strftime("%Y-%m-%d %H:%M"),
+        ),
     )
     assert answer.status_code == 302
     starts = DBTaskResult.objects.filter(task_path="masthead.newsletters.tasks.issue_start_task")
