@@ -19,6 +19,7 @@ How an issue goes out:
 """
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -379,7 +380,7 @@ def _send_prepared(backend, prepared: PreparedIssue, rows: _Rows, row: Claimed, 
         if error.code == 421:
             return "unreachable"
         return status
-    except OSError as error:  # connecting failed
+    except (OSError, smtplib.SMTPException) as error:  # no connection: refused, TLS or sign-in failed
         rows.failed(row, f"{type(error).__name__}: {error}", permanent=False)
         return "unreachable"
     return "sent"

@@ -170,6 +170,21 @@ def test_an_unreachable_server_puts_the_batch_back_without_spending_its_tries(ho
     assert len(smtp_server.messages) == 3 and Issue.objects.get().status == Issue.Status.SENT
 
 
+def test_a_server_that_cannot_be_signed_into_holds_the_issue_without_spending_tries(
+    home, newsletter, settings, smtp_server, send_all
+):
+    subscribe(newsletter, "a@example.org", "b@example.org")
+    settings.EMAIL_USE_TLS = True  # the test server offers no STARTTLS: every connection fails, as a bad setting would
+    issue = send_all(Issue.objects.create(newsletter=newsletter, kind=Issue.Kind.ARTICLE, article=story()))
+    rows = list(Delivery.objects.order_by("pk"))
+    assert [row.status for row in rows] == [Status.FAILED, Status.FAILED] and [r.attempts for r in rows] == [1, 0]
+    assert "STARTTLS" in rows[0].error or "SMTP" in rows[0].error
+    settings.EMAIL_USE_TLS = False
+    Delivery.objects.update(retry_at=timezone.now())
+    sending.deliveries_send(issue_id=issue.pk)
+    assert len(smtp_server.messages) == 2 and Issue.objects.get().status == Issue.Status.SENT
+
+
 def test_scheduling_cancelling_and_sending_twice(home, newsletter, smtp_server, send_all):
     subscribe(newsletter, "a@example.org")
     later = timezone.now() + timedelta(hours=2)
