@@ -101,8 +101,14 @@ class PiperEngine:
             process = self._running()
             writer = threading.Thread(target=self._write, args=(process, lines), daemon=True)
             writer.start()
-            for _ in lines:
-                yield self._next_wav()
+            spoken = 0
+            try:
+                for _ in lines:
+                    yield self._next_wav()
+                    spoken += 1
+            finally:
+                if spoken < len(lines):
+                    self.close()  # stopped part-way: Piper's later files must not pass for the next article's
             writer.join()
 
     def _write(self, process: subprocess.Popen, lines: list[str]) -> None:

@@ -286,3 +286,16 @@ def test_the_podcast_feeds_read_in_a_podcast_app(home, narrated, client, django_
     assert not section.bozo and [entry.title for entry in section.entries] == ["From the front"]
     assert client.get("/podcast/no-such-section/").status_code == 404
     assert client.get("/podcast/<script>/").status_code == 404
+
+
+def test_an_article_abandoned_part_way_leaves_nothing_for_the_next():
+    engine = engines.engine()
+    long = (
+        "This paragraph is long on purpose, so that its audio lasts many seconds, far longer than the short one. " * 2
+    )
+    speech = engine.synthesize([long, long, long])
+    next(speech)
+    speech.close()  # the caller stopped (an error while encoding, say)
+    (alone,) = list(engine.synthesize(["Only this one."]))
+    seconds = len(alone) / 2 / engine.sample_rate
+    assert 0.5 < seconds < 3  # this sentence's audio, not the abandoned article's second paragraph (~10 s)
