@@ -324,6 +324,8 @@ WAGTAIL_SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
 # No avatars from Gravatar in the admin: they would send a hash of each staff member's email to a third party
 # (and show broken pictures offline). Wagtail's own initials avatar is used instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# "kyiv" typed in the editor is the tag "Kyiv", not a new tag "kyiv_1" with its own page.
+TAGGIT_CASE_INSENSITIVE = True
 WAGTAILIMAGES_IMAGE_MODEL = "newsroom.NewsroomImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # A 45-megapixel news camera fits; decoding more costs hundreds of MB per picture (a decompression bomb).
