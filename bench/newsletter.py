@@ -34,6 +34,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench.pages import _free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 SHM = Path("/dev/shm")  # the sink's record of every message: gigabytes at 100,000, kept off the disk
 
@@ -263,12 +265,6 @@ def _peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_port(port: int, timeout: float = 10) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -310,7 +310,7 @@ def deliveries_send(*, issue_id: int, batch: int = BATCH) -> dict:
     prepared = PreparedIssue(issue)
     rows = _Rows(issue_id)
     backend = get_connection()
-    prepared_sending = hasattr(backend, "send_prepared")
+    send = _send_prepared if hasattr(backend, "send_prepared") else _send_message
     relaxed = connection.vendor == "postgresql" and not settings.MASTHEAD_NEWSLETTER_SYNCHRONOUS_COMMIT
     if relaxed:  # see the setting: each mark still commits before its ".", without waiting for the disk
         with connection.cursor() as cursor:
@@ -326,7 +326,6 @@ def deliveries_send(*, issue_id: int, batch: int = BATCH) -> dict:
             owed = [row for row in claimed if row.subscriber_id in wanted]
             for index, row in enumerate(owed):
                 email, name = people[row.subscriber_id]
-                send = _send_prepared if prepared_sending else _send_message
                 try:
                     outcome = send(backend, prepared, rows, row, email, name)
                 except Exception as error:  # a message that cannot be made must not hold up the others
@@ -435,13 +434,17 @@ def issue_figures(*, issue: Issue) -> dict:
     return counted
 
 
-def issue_preview(*, issue: Issue, email: str = "reader@example.org", name: str = "") -> tuple[str, str, str]:
-    """The issue as a recipient gets it (subject, HTML, text): rendered afresh and not stored while it is a
-    draft, as it went out once it has."""
-    if not issue.rendered_html:  # not sent yet: as it would go out now (once sent: as it went out)
+def issue_sample(*, issue: Issue, email: str, name: str = "", fresh: bool = False) -> EmailMultiAlternatives:
+    """The issue as one recipient gets it, not stored: rendered now (`fresh`, or while it is a draft), else as
+    it went out."""
+    if fresh or not issue.rendered_html:
         issue.rendered_subject, issue.rendered_html, issue.rendered_text = issue_render(issue)
-    prepared = PreparedIssue(issue)
-    message = prepared.message(delivery_id=None, subscriber_id=0, email=email, name=name)
+    return PreparedIssue(issue).message(delivery_id=None, subscriber_id=0, email=email, name=name)
+
+
+def issue_preview(*, issue: Issue, email: str = "reader@example.org", name: str = "") -> tuple[str, str, str]:
+    """The issue's subject, HTML and plain text as a recipient gets it (see `issue_sample`)."""
+    message = issue_sample(issue=issue, email=email, name=name)
     return message.subject, message.alternatives[0][0], message.body
 
 
@@ -449,10 +452,9 @@ def issue_test_send(*, issue_id: int, email: str) -> str:
     """Send the issue as it would go out now to one address (an editor's), marked as a test."""
     issue = Issue.objects.select_related("newsletter", "article").get(pk=issue_id)
     try:
-        subject, html, text = issue_render(issue)
+        message = issue_sample(issue=issue, email=email, fresh=True)
     except NothingToSend as error:
         return str(error)
-    issue.rendered_subject, issue.rendered_html, issue.rendered_text = f"[Test] {subject}", html, text
-    message = PreparedIssue(issue).message(delivery_id=None, subscriber_id=0, email=email, name="")
+    message.subject = f"[Test] {message.subject}"
     get_connection().send_messages([message])
     return "sent"

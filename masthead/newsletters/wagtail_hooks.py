@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button
@@ -114,10 +115,7 @@ class IssueViewSet(SnippetViewSet):
     ordering = ["-created_at"]
     copy_view_enabled = False
     inspect_view_enabled = False
-
-    def get_form_class(self, for_update=False):
-        self.model.base_form_class = IssueForm
-        return super().get_form_class(for_update)
+    edit_handler = ObjectList(Issue.panels, base_form_class=IssueForm)
 
     def get_queryset(self, request):
         return Issue.objects.select_related("newsletter", "article").order_by("-created_at")
