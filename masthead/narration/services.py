@@ -102,38 +102,37 @@ def narration_hash(*, paragraphs: list[str], voice: str) -> str:
     return hashlib.sha256(f"{voice}\n{spoken}".encode()).hexdigest()
 
 
-def voice_for(*, article) -> str:
-    """The voice that reads an article (`engine:voice`): its section's, the nearest section above's, or the site's."""
-    for section in _sections(article):
-        if section.narration_voice:
-            return section.narration_voice
-    return settings.MASTHEAD_NARRATION["VOICE"]
-
-
-def narration_wanted(*, article) -> bool:
-    """Read aloud unless the site, the article, its section or a section above it says not."""
+def narration_voice(*, article) -> str | None:
+    """The voice that reads an article (`engine:voice`: its section's, the nearest section above's, or the
+    site's), or None when it is not read aloud (the site, the article, its section or one above says not)."""
     if not settings.MASTHEAD_NARRATION["ENABLED"] or not article.narrated:
-        return False
-    return all(section.narrated for section in _sections(article))
+        return None
+    sections = _sections(article)
+    if not all(section.narrated for section in sections):
+        return None
+    return (
+        next((section.narration_voice for section in sections if section.narration_voice), None)
+        or (settings.MASTHEAD_NARRATION["VOICE"])
+    )
 
 
 def _sections(article) -> list:
     """The article's section and the sections above it, nearest first."""
     from masthead.newsroom.models import SectionPage
 
-    section = SectionPage.objects.filter(pk=article.section_id).first() if article.section_id else None
-    if section is None:
+    if not article.section_id:
         return []
-    return list(SectionPage.objects.ancestor_of(section, inclusive=True).order_by("-depth"))
+    return list(SectionPage.objects.ancestor_of(article.section, inclusive=True).order_by("-depth"))
 
 
 def narration_request(*, article) -> str:
     """An article was published: queue its narration if its spoken text changed (or it has none). Cheap: the
     voice is not loaded here, only its name read from the settings."""
-    if not narration_wanted(article=article):
+    voice = narration_voice(article=article)
+    if voice is None:
         narration_remove(article_id=article.pk)
         return "off"
-    text_hash = narration_hash(paragraphs=spoken_paragraphs(article=article), voice=voice_for(article=article))
+    text_hash = narration_hash(paragraphs=spoken_paragraphs(article=article), voice=voice)
     narration, created = Narration.objects.get_or_create(article_id=article.pk, defaults={"text_hash": text_hash})
     if not created and narration.text_hash == text_hash and narration.status != Status.FAILED:
         return "unchanged"
@@ -168,8 +167,11 @@ def narration_make(*, article_id: int, text_hash: str) -> str:
     if article is None:
         narration_remove(article_id=article_id)
         return "not live"
+    voice = narration_voice(article=article)
+    if voice is None:  # switched off since it was asked for (a section's setting, say)
+        narration_remove(article_id=article_id)
+        return "off"
     try:
-        voice = voice_for(article=article)
         paragraphs = spoken_paragraphs(article=article)
         if narration_hash(paragraphs=paragraphs, voice=voice) != text_hash:
             return "superseded"  # published again since: that publication queued its own
@@ -267,12 +269,11 @@ def narrations_make(*, every: bool, out=None) -> dict:
     from masthead.newsroom.models import ArticlePage
 
     articles = ArticlePage.objects.live().select_related("section").order_by("-first_published_at")
-    wanted = [article for article in articles if narration_wanted(article=article)]
+    wanted = [(article, voice) for article in articles if (voice := narration_voice(article=article))]
     ready = dict(Narration.objects.filter(status=Status.READY).values_list("article_id", "text_hash"))
     counts = {"ready": 0, "failed": 0, "skipped": 0}
-    for done, article in enumerate(wanted, start=1):
-        paragraphs = spoken_paragraphs(article=article)
-        text_hash = narration_hash(paragraphs=paragraphs, voice=voice_for(article=article))
+    for done, (article, voice) in enumerate(wanted, start=1):
+        text_hash = narration_hash(paragraphs=spoken_paragraphs(article=article), voice=voice)
         if not every and ready.get(article.pk) == text_hash:
             counts["skipped"] += 1
         else:
@@ -291,7 +292,7 @@ def narration_regenerate(*, article_id: int) -> str:
     from masthead.newsroom.models import ArticlePage
 
     article = ArticlePage.objects.live().filter(pk=article_id).select_related("section").first()
-    if article is None or not narration_wanted(article=article):
-        return "not wanted"
+    if article is None:
+        return "not live"
     Narration.objects.filter(article_id=article_id).update(text_hash="")  # forget it: the request queues anew
-    return narration_request(article=article)
+    return narration_request(article=article)  # "off" (and no audio) if it is not read aloud
