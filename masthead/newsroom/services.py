@@ -63,12 +63,31 @@ def site_structure_ensure(*, site_name: str, hostname: str = "localhost", port: 
     if archive is None:
         archive = home.add_child(instance=ArticleIndexPage(title="Articles", slug="articles", show_in_menus=False))
     archive_year_ensure(year=timezone.localdate().year)
+    reporters_grant(archive=archive)
     editorial_review_ensure(home=home)
     return home
 
 
+REPORTERS_PAGE_PERMISSIONS = ["add_page", "change_page"]
+
+
+def reporters_grant(*, archive: Page) -> None:
+    """Reporters write and edit in the article archive and nowhere else: not the front page, the sections or the
+    site's other pages (Editors and Administrators hold theirs on the whole tree)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group, _ = Group.objects.get_or_create(name="Reporters")
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=REPORTERS_PAGE_PERMISSIONS
+    )
+    GroupPagePermission.objects.filter(group=group).exclude(page=archive).delete()
+    for permission in permissions:
+        GroupPagePermission.objects.get_or_create(group=group, page=archive, permission=permission)
+
+
 def editorial_review_ensure(*, home: Page) -> Workflow:
-    """The "Editorial review" workflow (Editors approve) on every page of the site, articles first of all.
+    """The "Editorial review" workflow (Editors or Administrators approve) on every page of the site, articles first of all.
 
     It replaces Wagtail's starter "Moderators approval" workflow.
     """
@@ -77,8 +96,10 @@ def editorial_review_ensure(*, home: Page) -> Workflow:
     workflow, _ = Workflow.objects.get_or_create(name=EDITORIAL_REVIEW)
     if not workflow.workflow_tasks.exists():
         approval = GroupApprovalTask.objects.create(name="Editors approve")
-        approval.groups.set(Group.objects.filter(name="Editors"))
         WorkflowTask.objects.create(workflow=workflow, task=approval, sort_order=0)
+    # Administrators approve too: they may publish anything, and must not be the one group that cannot.
+    for approval in GroupApprovalTask.objects.filter(name="Editors approve"):
+        approval.groups.add(*Group.objects.filter(name__in=["Editors", "Administrators"]))
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     WorkflowPage.objects.exclude(workflow=workflow).filter(page__depth=1).delete()
     Workflow.objects.filter(name="Moderators approval").update(active=False)

@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from masthead.narration.panels import NarrationPanel
 from masthead.newsroom.blocks import ArticleBodyBlock
+from masthead.newsroom.models.permissions import ArticlePermissionTester, FolderPermissionTester
 from masthead.newsroom.models.routing import FlatURLMixin
 
 
@@ -29,6 +30,9 @@ class ContainerPage(Page):
 
     def get_sitemap_urls(self, request=None):
         return []
+
+    def permissions_for_user(self, user):
+        return FolderPermissionTester(user, self)
 
     class Meta:
         abstract = True
@@ -110,6 +114,9 @@ class ArticlePage(FlatURLMixin, Page):
 
     class Meta:
         verbose_name = "article"
+
+    def permissions_for_user(self, user):
+        return ArticlePermissionTester(user, self)
 
     @classmethod
     def serving_queryset(cls):

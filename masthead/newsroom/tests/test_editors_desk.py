@@ -27,22 +27,6 @@ def people(home, make_user):
     }
 
 
-def test_permission_matrix(home, people):
-    article = published_article(title="Matrix", slug="matrix")
-    expected = {
-        "reporter": {"edit": True, "publish": False, "delete": False},
-        "editor": {"edit": True, "publish": True, "delete": True},  # Wagtail: change + publish may delete
-        "admin": {"edit": True, "publish": True, "delete": True},
-        "reader": {"edit": False, "publish": False, "delete": False},
-    }
-    for who, rights in expected.items():
-        permissions = article.permissions_for_user(people[who])
-        actual = {
-            "edit": permissions.can_edit(),
-            "publish": permissions.can_publish(),
-            "delete": permissions.can_delete(),
-        }
-        assert actual == rights, who
 
 
 def article_form(client, folder, *, title, slug, author):
