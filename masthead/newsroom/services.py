@@ -87,7 +87,8 @@ def reporters_grant(*, archive: Page) -> None:
 
 
 def editorial_review_ensure(*, home: Page) -> Workflow:
-    """The "Editorial review" workflow (Editors or Administrators approve) on every page of the site, articles first of all.
+    """The "Editorial review" workflow (Editors or Administrators approve) on every page of the site, articles
+    first of all.
 
     It replaces Wagtail's starter "Moderators approval" workflow.
     """

@@ -20,10 +20,13 @@ from masthead.narration.panels import NarrationPanel
 from masthead.newsroom.blocks import ArticleBodyBlock
 from masthead.newsroom.models.permissions import ArticlePermissionTester, FolderPermissionTester
 from masthead.newsroom.models.routing import FlatURLMixin
+from masthead.newsroom.page_forms import PageForm
 
 
 class ContainerPage(Page):
     """A folder in the page tree; it has no public page of its own."""
+
+    base_form_class = PageForm
 
     def route(self, request, path_components):
         raise Http404
@@ -111,6 +114,7 @@ class ArticlePage(FlatURLMixin, Page):
     ]
     parent_page_types = ["newsroom.ArticleYearPage"]
     subpage_types = []
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = "article"

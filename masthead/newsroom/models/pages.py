@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from masthead.newsroom.blocks import RICH_TEXT_FEATURES
+from masthead.newsroom.page_forms import FormPageForm, PageForm
 from masthead.outbox import SendStatus
 
 
@@ -21,6 +22,7 @@ class NewsFeedPage(Page):
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    base_form_class = PageForm
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = []
     max_count = 1
@@ -53,6 +55,7 @@ class TeamPage(Page):
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    base_form_class = PageForm
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = []
 
@@ -74,6 +77,7 @@ class StandardPage(Page):
     body = RichTextField(blank=True, features=RICH_TEXT_FEATURES + ["h2", "h3"])
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    base_form_class = PageForm
     parent_page_types = ["newsroom.HomePage", "newsroom.StandardPage"]
     subpage_types = ["newsroom.StandardPage"]
 
@@ -85,6 +89,7 @@ class JobIndexPage(Page):
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    base_form_class = PageForm
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.JobPostingPage"]
 
@@ -120,6 +125,7 @@ class JobPostingPage(Page):
         FieldPanel("body"),
         FieldPanel("apply_email"),
     ]
+    base_form_class = PageForm
     parent_page_types = ["newsroom.JobIndexPage"]
     subpage_types = []
 
@@ -181,6 +187,7 @@ class OpinionFormPage(AbstractEmailForm):
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     thank_you_text = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
+    base_form_class = FormPageForm
     form_builder = OpinionFormBuilder
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),

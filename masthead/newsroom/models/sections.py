@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from masthead.newsroom.models.routing import FlatURLMixin
+from masthead.newsroom.page_forms import PageForm
 
 
 class SectionPage(FlatURLMixin, Page):
@@ -34,6 +35,7 @@ class SectionPage(FlatURLMixin, Page):
             except EngineError as error:
                 raise ValidationError({"narration_voice": str(error)}) from error
 
+    base_form_class = PageForm
     parent_page_types = ["newsroom.HomePage", "newsroom.SectionPage"]
     subpage_types = ["newsroom.SectionPage"]
 
