@@ -1,7 +1,5 @@
 """One address namespace: every page that answers at /<slug>/, recurring and Cyrillic headlines, autosave."""
 
-import re
-
 import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
