@@ -1,4 +1,5 @@
-"""The editors' desk: authors as snippets, and a "New article" entry that files the story in this year's folder."""
+"""The editors' desk in the admin: the article desk and its dashboard panels, authors as snippets, the article
+chooser newest first, and a "New article" entry that files the story in this year's folder."""
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect
@@ -8,10 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from masthead.newsroom.models import Author
+from masthead.newsroom.desk import ArticleDeskViewSet, dashboard_panels
+from masthead.newsroom.models import ArticleIndexPage, ArticlePage, ArticleYearPage, Author
 from masthead.newsroom.selectors import year_folder
 from masthead.newsroom.services import archive_year_ensure
 
@@ -56,3 +59,32 @@ def register_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_new_article_menu_item():
     return MenuItem("New article", reverse("newsroom_new_article"), icon_name="doc-full-inverse", order=50)
+
+
+@hooks.register("register_admin_viewset")
+def register_article_desk():
+    return ArticleDeskViewSet("article_desk")
+
+
+@hooks.register("construct_homepage_panels")
+def add_desk_panels(request, panels):
+    panels.extend(dashboard_panels(user=request.user))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def articles_newest_first(pages, request):
+    """The article chooser (lead story, top stories, Editors' Picks, related stories) opens on every live article,
+    newest first, instead of the archive's year folders; inside a folder, the newest first too. Searching is
+    left as it is (by relevance)."""
+    match = request.resolver_match
+    if match is None or match.url_name == "wagtailadmin_choose_page_search":
+        return pages
+    if (
+        match.url_name == "wagtailadmin_choose_page"
+        and request.GET.get("page_type", "").lower() == "newsroom.articlepage"
+    ):
+        return ArticlePage.objects.live().defer_streamfields().order_by("-first_published_at", "-pk")
+    parent_id = match.kwargs.get("parent_page_id")
+    if parent_id and Page.objects.type(ArticleIndexPage, ArticleYearPage).filter(pk=parent_id).exists():
+        return pages.order_by("-path")
+    return pages

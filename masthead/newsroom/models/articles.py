@@ -106,9 +106,18 @@ class ArticlePage(FlatURLMixin, Page):
         FieldPanel("newsletters", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel([FieldPanel("narrated"), NarrationPanel()], "Narration"),
     ]
+    # Autocomplete too: every search in the admin (the desk, the page search, the choosers) is an autocomplete
+    # search, and an editor looks for a word of the body or a byline, whole or begun ("Zoloti", "Hrazh").
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
+        index.AutocompleteField("standfirst"),
         index.SearchField("body"),
+        index.AutocompleteField("body"),
+        index.RelatedFields(
+            "authors",
+            [index.RelatedFields("author", [index.SearchField("name"), index.AutocompleteField("name")])],
+        ),
+        index.RelatedFields("tags", [index.SearchField("name"), index.AutocompleteField("name")]),
         index.FilterField("news_feed"),
         index.FilterField("section"),
     ]

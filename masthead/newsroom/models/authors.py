@@ -1,5 +1,6 @@
 """Authors: the people in a byline, on the team page and at /author/<slug>/."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -19,6 +20,16 @@ class Author(index.Indexed, models.Model):
         "newsroom.NewsroomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        verbose_name="staff account",
+        help_text="The person's sign-in to the admin: they may edit this profile, and a new article they start "
+        "carries their byline.",
+    )
     website = models.URLField(blank=True)
     x_url = models.URLField("X (Twitter)", blank=True)
     bluesky_url = models.URLField("Bluesky", blank=True)
@@ -30,6 +41,7 @@ class Author(index.Indexed, models.Model):
         MultiFieldPanel([FieldPanel("role"), FieldPanel("is_staff_member"), FieldPanel("team_order")], "Team"),
         FieldPanel("bio"),
         FieldPanel("photo"),
+        FieldPanel("user", permission="newsroom.change_author"),
         MultiFieldPanel(
             [
                 FieldPanel("email"),
