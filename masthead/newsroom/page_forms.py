@@ -42,3 +42,17 @@ class PageForm(AddressFormMixin, WagtailAdminPageForm):
 
 class FormPageForm(AddressFormMixin, WagtailAdminFormPageForm):
     pass
+
+
+class ArticleForm(PageForm):
+    """A new article opens with the signed-in person on the byline, when their Author profile names them."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        instance, user = kwargs.get("instance"), kwargs.get("for_user")
+        if data is None and instance is not None and instance.pk is None and user is not None:
+            from masthead.newsroom.models import ArticleAuthor, Author
+
+            author = Author.objects.filter(user=user).first()
+            if author is not None and not instance.authors.exists():
+                instance.authors = [ArticleAuthor(author=author)]
+        super().__init__(data, *args, **kwargs)

@@ -2,6 +2,7 @@
 chooser newest first, and a "New article" entry that files the story in this year's folder."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,8 +11,10 @@ from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from masthead.newsroom.desk import ArticleDeskViewSet, dashboard_panels
 from masthead.newsroom.models import ArticleIndexPage, ArticlePage, ArticleYearPage, Author
@@ -19,8 +22,50 @@ from masthead.newsroom.selectors import year_folder
 from masthead.newsroom.services import archive_year_ensure
 
 
+class AuthorPermissionPolicy(ModelPermissionPolicy):
+    """The model's permissions, and one more: a person edits the Author profile linked to their staff account."""
+
+    def _own_profile(self, user, action, instance=None) -> bool:
+        if action != "change" or not user.is_active:
+            return False
+        if instance is not None:
+            return instance.user_id == user.pk
+        return Author.objects.filter(user=user).exists()
+
+    def user_has_permission(self, user, action):
+        return super().user_has_permission(user, action) or self._own_profile(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return super().user_has_permission(user, action) or self._own_profile(user, action, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if any(super(AuthorPermissionPolicy, self).user_has_permission(user, action) for action in actions):
+            return Author.objects.all()
+        return Author.objects.filter(user=user) if "change" in actions and user.is_active else Author.objects.none()
+
+
+register_permission_policy(Author, AuthorPermissionPolicy(Author))
+
+
+class AuthorEditView(EditView):
+    """Editing is allowed to those who may change any author, or to the person whose profile it is."""
+
+    def get_object(self, queryset=None):
+        author = super().get_object(queryset)
+        if not self.user_has_permission_for_instance("change", author):
+            raise PermissionDenied
+        return author
+
+
 class AuthorViewSet(SnippetViewSet):
     model = Author
+    edit_view_class = AuthorEditView
     icon = "user"
     menu_label = "Authors"
     menu_order = 60

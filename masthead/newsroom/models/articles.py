@@ -20,7 +20,7 @@ from masthead.narration.panels import NarrationPanel
 from masthead.newsroom.blocks import ArticleBodyBlock
 from masthead.newsroom.models.permissions import ArticlePermissionTester, FolderPermissionTester
 from masthead.newsroom.models.routing import FlatURLMixin
-from masthead.newsroom.page_forms import PageForm
+from masthead.newsroom.page_forms import ArticleForm, PageForm
 
 
 class ContainerPage(Page):
@@ -123,7 +123,7 @@ class ArticlePage(FlatURLMixin, Page):
     ]
     parent_page_types = ["newsroom.ArticleYearPage"]
     subpage_types = []
-    base_form_class = PageForm
+    base_form_class = ArticleForm
 
     class Meta:
         verbose_name = "article"
