@@ -23,6 +23,7 @@ from masthead.newsroom.models import (
     ArticleIndexPage,
     ArticleListing,
     ArticlePage,
+    ArticleTag,
     ArticleYearPage,
     HomePage,
     NewsroomImage,
@@ -379,3 +380,102 @@ def opinion_emails_resume() -> int:
     for submission_id in ids:
         opinion_email_queue(submission_id=submission_id)
     return len(ids)
+
+
+def _tag_redirect(*, old_slug: str, new_slug: str) -> None:
+    """/tag/<old>/ answers with a permanent redirect to /tag/<new>/ (Wagtail's redirects, which the admin lists)."""
+    from django.urls import reverse
+    from wagtail.contrib.redirects.models import Redirect
+
+    old_path, new_path = reverse("tag", kwargs={"slug": old_slug}), reverse("tag", kwargs={"slug": new_slug})
+    Redirect.objects.filter(redirect_link=old_path).update(redirect_link=new_path)  # earlier merges follow
+    Redirect.objects.filter(old_path=Redirect.normalise_path(new_path)).delete()  # the new address is live
+    Redirect.objects.update_or_create(
+        old_path=Redirect.normalise_path(old_path),
+        site=None,
+        defaults={"redirect_link": new_path, "is_permanent": True},
+    )
+
+
+@transaction.atomic
+def tag_rename(*, tag, name: str) -> None:
+    """A new name (and address) for a tag; its old address redirects to the new one."""
+    from taggit.models import Tag
+
+    from masthead.newsroom.slugs import slug_from
+
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("A tag needs a name.")
+    if Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).exists():
+        raise ValueError(f"A tag named “{name}” exists already: merge the two instead.")
+    old_slug = tag.slug
+    new_slug = slug_from(name) or old_slug
+    if new_slug != old_slug and Tag.objects.filter(slug=new_slug).exclude(pk=tag.pk).exists():
+        new_slug = f"{new_slug}-{tag.pk}"
+    tag.name, tag.slug = name, new_slug
+    tag.save(update_fields=["name", "slug"])
+    if new_slug != old_slug:
+        _tag_redirect(old_slug=old_slug, new_slug=new_slug)
+    _tags_changed(paths={f"/tag/{old_slug}/", f"/tag/{new_slug}/"})
+
+
+@transaction.atomic
+def tags_merge(*, sources, target) -> int:
+    """Fold tags into `target`: their articles carry `target` instead (once), their addresses redirect to its
+    page, their revisions name it (so an old draft published later does not bring them back), and they go.
+    Returns the number of articles that changed."""
+    from wagtail.models import Revision
+
+    sources = [tag for tag in sources if tag.pk != target.pk]
+    source_ids = {tag.pk for tag in sources}
+    if not source_ids:
+        return 0
+    links = ArticleTag.objects.filter(tag_id__in=source_ids)
+    article_ids = set(links.values_list("content_object_id", flat=True))
+    has_target = set(
+        ArticleTag.objects.filter(tag=target, content_object_id__in=article_ids).values_list(
+            "content_object_id", flat=True
+        )
+    )
+    links.filter(content_object_id__in=has_target).delete()
+    links.update(tag=target)
+    # Keep one link per article (an article tagged with two of the sources).
+    seen = set()
+    for link_id, article_id in (
+        ArticleTag.objects.filter(tag=target, content_object_id__in=article_ids)
+        .order_by("pk")
+        .values_list("pk", "content_object_id")
+    ):
+        if article_id in seen:
+            ArticleTag.objects.filter(pk=link_id).delete()
+        seen.add(article_id)
+
+    for revision in Revision.page_revisions.filter(object_id__in=[str(pk) for pk in article_ids]).iterator():
+        items = revision.content.get("tagged_items") or []
+        if any(item.get("tag") in source_ids for item in items):
+            kept, tagged = [], set()
+            for item in items:
+                tag_id = target.pk if item.get("tag") in source_ids else item.get("tag")
+                if tag_id not in tagged:
+                    kept.append({**item, "tag": tag_id})
+                    tagged.add(tag_id)
+            revision.content["tagged_items"] = kept
+            revision.save(update_fields=["content"])
+
+    paths = {f"/tag/{target.slug}/"}
+    for tag in sources:
+        _tag_redirect(old_slug=tag.slug, new_slug=target.slug)
+        paths.add(f"/tag/{tag.slug}/")
+        listing_gone(kind=ArticleListing.Kind.TAG, key=tag.pk)
+        tag.delete()
+    article_listings_update(article_ids=article_ids)
+    _tags_changed(paths=paths)
+    return len(article_ids)
+
+
+def _tags_changed(*, paths: set[str]) -> None:
+    """Articles show their tags' names and links: every cached page may name the old one."""
+    pages_changed()
+    layout_changed()
+    pages_purge(paths=paths)

@@ -17,14 +17,15 @@ from wagtail.models import Page
 
 from masthead.http_cache import SIGNED_IN_COOKIE
 from masthead.newsroom import selectors
-from masthead.newsroom.models import ArticleListing, Author
+from masthead.newsroom.models import ArticleListing, Author, TagDetail
 
 
 @require_safe
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    detail = TagDetail.objects.select_related("image").filter(tag=tag).first()
     articles = selectors.listing_page(ArticleListing.Kind.TAG, tag.pk, request=request)
-    return render(request, "newsroom/tag.html", {"tag": tag, "articles": articles})
+    return render(request, "newsroom/tag.html", {"tag": tag, "detail": detail, "articles": articles})
 
 
 @require_safe

@@ -20,6 +20,7 @@ from masthead.newsroom.desk import ArticleDeskViewSet, dashboard_panels
 from masthead.newsroom.models import ArticleIndexPage, ArticlePage, ArticleYearPage, Author
 from masthead.newsroom.selectors import year_folder
 from masthead.newsroom.services import archive_year_ensure
+from masthead.newsroom.tag_admin import TagViewSet, tags_merge
 
 
 class AuthorPermissionPolicy(ModelPermissionPolicy):
@@ -79,6 +80,7 @@ class AuthorViewSet(SnippetViewSet):
 
 
 register_snippet(AuthorViewSet)
+register_snippet(TagViewSet)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -98,7 +100,10 @@ def new_article(request):
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("new-article/", new_article, name="newsroom_new_article")]
+    return [
+        path("new-article/", new_article, name="newsroom_new_article"),
+        path("tags/merge/", tags_merge, name="newsroom_tags_merge"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

@@ -25,6 +25,7 @@ from masthead.newsroom.models.pages import (
 )
 from masthead.newsroom.models.sections import SectionPage
 from masthead.newsroom.models.site_settings import NewsroomSettings
+from masthead.newsroom.models.tags import TagDetail
 
 __all__ = [
     "ArticleAuthor",
@@ -51,5 +52,6 @@ __all__ = [
     "PublicAddresses",
     "SectionPage",
     "StandardPage",
+    "TagDetail",
     "TeamPage",
 ]
