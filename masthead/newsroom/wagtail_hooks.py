@@ -1,6 +1,7 @@
 """The editors' desk in the admin: the article desk and its dashboard panels, authors as snippets, the article
 chooser newest first, and a "New article" entry that files the story in this year's folder."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -138,3 +140,41 @@ def articles_newest_first(pages, request):
     if parent_id and Page.objects.type(ArticleIndexPage, ArticleYearPage).filter(pk=parent_id).exists():
         return pages.order_by("-path")
     return pages
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action("newsroom.checks_overridden", "Checks overridden", "Published despite the checks")
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def log_checks_overridden(request, page):
+    """An editor published despite the checks before publishing (page_forms.ArticleForm): their reason goes in the
+    story's history."""
+    overridden = getattr(page, "checks_overridden", None)
+    if overridden:
+        log(page, "newsroom.checks_overridden", user=request.user, data=overridden)
+
+
+@hooks.register("before_edit_page")
+def changes_requested_banner(request, page):
+    """The reporter opening a story sent back sees, at the top, who asked for changes and their note."""
+    if request.method != "GET":
+        return None
+    state = page.current_workflow_state
+    if state is None or state.status != state.STATUS_NEEDS_CHANGES:
+        return None
+    task_state = state.current_task_state
+    who = (
+        task_state.finished_by.get_full_name() or task_state.finished_by.get_username()
+        if task_state.finished_by
+        else "An editor"
+    )
+    note = f" Their note: “{task_state.comment}”" if task_state and task_state.comment else ""
+    messages.warning(
+        request,
+        f"Changes requested. {who} asks for changes before this story is published.{note}"
+        " Make them, then submit it again.",
+    )
+    return None

@@ -97,12 +97,13 @@ class ArticlePage(FlatURLMixin, Page):
     content_panels = [
         TitleFieldPanel("title", heading="Headline", placeholder="Headline*"),
         FieldPanel("standfirst"),
-        InlinePanel("authors", label="Authors", min_num=1),
+        InlinePanel("authors", heading="Authors", label="Author"),
         MultiFieldPanel([FieldPanel("section"), FieldPanel("tags"), FieldPanel("news_feed")], "Placement"),
         MultiFieldPanel([FieldPanel("featured_image"), FieldPanel("featured_image_alt")], "Featured image"),
         FieldPanel("body"),
         FieldPanel("updated_at"),
         InlinePanel("corrections", label="Corrections"),
+        FieldPanel("publish_anyway"),
         FieldPanel("newsletters", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel([FieldPanel("narrated"), NarrationPanel()], "Narration"),
     ]

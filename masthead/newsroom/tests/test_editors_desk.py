@@ -7,9 +7,15 @@ from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
-from masthead.newsroom.models import ArticlePage, ArticleYearPage
+from masthead.newsroom.models import ArticlePage, ArticleYearPage, HomePage, SectionPage
 from masthead.newsroom.services import archive_year_ensure
-from masthead.newsroom.tests.factories import ArticlePageFactory, AuthorFactory, published_article
+from masthead.newsroom.tests.factories import (
+    ArticlePageFactory,
+    AuthorFactory,
+    ImageFactory,
+    SectionPageFactory,
+    published_article,
+)
 
 
 def test_groups_are_created_by_the_migration(db):
@@ -33,6 +39,11 @@ def article_form(client, folder, *, title, slug, author):
     assert response.status_code == 200
     data = querydict_from_html(response.content.decode(), form_id="page-edit-form").copy()
     data["title"], data["slug"], data["standfirst"] = title, slug, "Standfirst."
+    # What the checks before publishing ask for: a section and a described featured image.
+    section = SectionPage.objects.first() or SectionPageFactory(parent=HomePage.objects.get(), title="News")
+    data["section"] = str(section.pk)
+    data["featured_image"] = str(ImageFactory(renditions=False).pk)
+    data["featured_image_alt"] = "Firefighters at a damaged building"
     data["authors-TOTAL_FORMS"] = "1"
     data["authors-0-author"] = str(author.pk)
     data["authors-0-ORDER"] = "1"
