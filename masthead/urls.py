@@ -21,6 +21,7 @@ urlpatterns = [
     # What differs per visitor on a public page (the page's script asks only when someone is signed in).
     path("_visitor/", newsroom_views.visitor, name="visitor"),
     path("_health/", newsroom_views.health, name="health"),
+    path("manifest.webmanifest", public_page(newsroom_views.web_manifest), name="web_manifest"),
 ]
 
 if settings.ANYMAIL["WEBHOOK_SECRET"]:

@@ -112,6 +112,9 @@ class LinkBlock(blocks.StructBlock):
 
 class MenuGroupBlock(blocks.StructBlock):
     label = blocks.CharBlock(max_length=60)
+    page = blocks.PageChooserBlock(
+        required=False, help_text="Where the group's name leads, e.g. the War section (shown first in the group)."
+    )
     links = blocks.ListBlock(LinkBlock())
 
     class Meta:

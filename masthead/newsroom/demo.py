@@ -444,6 +444,7 @@ def _settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
             "group",
             {
                 "label": "War",
+                "page": sections["war"],
                 "links": [link("Analysis", sections["analysis"]), link("Russia's War", sections["russias-war"])],
             },
         ),

@@ -9,10 +9,34 @@ from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from masthead.newsroom.slugs import address_claim, address_free, address_taken, slug_from
 
 
+class AddressField(forms.SlugField):
+    """The address field, taking what the admin's script types from a Cyrillic headline (a Cyrillic slug) and
+    romanising it, instead of refusing it while the editor is still typing."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return (slug_from(value) or value) if value and not value.isascii() else value
+
+
+ADDRESS_HELP = (
+    "The last part of the page's address on the site (articles and sections answer at /address/), made from the "
+    "headline: lower-case letters, numbers and hyphens."
+)
+
+
 class AddressFormMixin:
     """The page form's address (slug): romanised when typed in Cyrillic, made unique while the page was never
     published, claimed back from abandoned drafts on submit or publish, and checked against every page that
     answers at /<slug>/ (see `slugs`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if (field := self.fields.get("slug")) is not None:
+            # Not required: left empty, the address is made from the headline (clean).
+            self.fields["slug"] = AddressField(
+                label=field.label, max_length=field.max_length, required=False, widget=field.widget,
+                help_text=ADDRESS_HELP, allow_unicode=True,
+            )  # fmt: skip
 
     def clean(self):
         page, parent = self.instance, self.parent_page

@@ -243,7 +243,8 @@ def _menu(stream, request) -> list[dict]:
     for block in stream:
         if block.block_type == "group":
             links = [link for link in (_menu_link(link, request) for link in block.value["links"]) if link["url"]]
-            items.append({"label": block.value["label"], "links": links, "group": True})
+            home = _menu_link({"label": block.value["label"], "page": block.value.get("page")}, request)
+            items.append({"label": block.value["label"], "url": home["url"], "links": links, "group": True})
         elif (link := _menu_link(block.value, request))["url"]:
             items.append(link)
     return items

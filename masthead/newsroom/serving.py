@@ -111,15 +111,22 @@ def _best_site(sites: list[Site], hostname: str, port: int | None) -> Site | Non
     return None
 
 
+def _settings_load(site: Site):
+    """The settings with the site icon loaded too (every page's <head> names it), kept together in the cache."""
+    from masthead.newsroom.models import NewsroomSettings
+
+    newsroom_settings = NewsroomSettings.for_site(site)
+    newsroom_settings.icon  # noqa: B018 (loaded now, so the cached copy carries it)
+    return newsroom_settings
+
+
 def newsroom_settings_for_request(request, site: Site):
     """NewsroomSettings.for_request, from the cache; left on the request where Wagtail looks for it."""
     from masthead.newsroom.models import NewsroomSettings
 
     attribute = NewsroomSettings.get_cache_attr_name()
     if not hasattr(request, attribute):
-        newsroom_settings = cache.get_or_set(
-            f"serving:settings:{site.pk}", lambda: NewsroomSettings.for_site(site), None
-        )
+        newsroom_settings = cache.get_or_set(f"serving:settings:{site.pk}", lambda: _settings_load(site), None)
         newsroom_settings._request = request
         setattr(request, attribute, newsroom_settings)
     return getattr(request, attribute)

@@ -35,6 +35,20 @@ def author(request, slug):
     return render(request, "newsroom/author.html", {"author": author, "articles": articles})
 
 
+@require_safe
+def web_manifest(request):
+    """The web app manifest: the site's name and its icon at the sizes phones ask for."""
+    from masthead.newsroom.models import NewsroomSettings
+
+    newsroom_settings = NewsroomSettings.for_request(request)
+    image = newsroom_settings.icon
+    made = image.renditions_made.get("icon", {}).get("png", []) if image and image.renditions_ready else []
+    icons = [{"src": url, "sizes": f"{width}x{height}", "type": "image/png"} for url, width, height in made[2:]]
+    name = newsroom_settings.site.site_name or "Masthead"
+    manifest = {"name": name, "short_name": name[:12], "start_url": "/", "display": "browser", "icons": icons}
+    return JsonResponse(manifest, content_type="application/manifest+json")
+
+
 USERBAR = Template("{% load wagtailuserbar %}{% wagtailuserbar %}")
 
 

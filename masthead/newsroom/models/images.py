@@ -11,6 +11,8 @@ RENDITION_SETS = {
     "figure": {fmt: [f"width-{w}|format-{fmt}" for w in (480, 800, 1200, 1600)] for fmt in ("webp", "jpeg")},
     "portrait": {"webp": ["fill-96x96|format-webp", "fill-192x192|format-webp"]},
     "portrait-large": {"webp": ["fill-160x160|format-webp", "fill-320x320|format-webp"]},
+    # The site icon (settings): browser tab, phones' home screens, the web app manifest.
+    "icon": {"png": [f"fill-{size}x{size}|format-png" for size in (32, 180, 192, 512)]},
 }
 
 
@@ -31,7 +33,9 @@ class NewsroomImage(AbstractImage):
 
     @property
     def renditions_ready(self) -> bool:
-        return self.renditions_made.get("source") == self.renditions_source()
+        """Made from this file and focal point, in every set (a set added later makes them again)."""
+        made = self.renditions_made
+        return made.get("source") == self.renditions_source() and all(name in made for name in RENDITION_SETS)
 
     @property
     def default_alt(self) -> str:

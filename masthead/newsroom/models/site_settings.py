@@ -13,6 +13,15 @@ from masthead.newsroom.blocks import MenuBlock, SocialLinkBlock
 @register_setting(icon="cog")
 class NewsroomSettings(BaseSiteSetting):
     tagline = models.CharField(max_length=200, blank=True)
+    icon = models.ForeignKey(
+        "newsroom.NewsroomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="site icon",
+        help_text="Square, at least 512 pixels: the browser tab's icon and the icon on phones' home screens.",
+    )
 
     promo_text = models.CharField("promo title", max_length=120, blank=True)
     promo_subtitle = models.CharField(max_length=200, blank=True)
@@ -37,6 +46,7 @@ class NewsroomSettings(BaseSiteSetting):
 
     panels = [
         FieldPanel("tagline"),
+        FieldPanel("icon"),
         MultiFieldPanel(
             [
                 FieldPanel("promo_text"),

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django import template
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -115,3 +116,20 @@ def picture_of(image, rendition_set: str, *, sizes: str, alt: str = "", css_clas
 
 def _srcset(items) -> str:
     return ", ".join(f"{url} {width}w" for url, width, _ in items)
+
+
+@register.simple_tag
+def site_icons(image):
+    """The site icon's <link>s (tab, home screen, manifest) once the worker has made them; the default icon till
+    then."""
+    made = image.renditions_made.get("icon", {}).get("png") if image is not None and image.renditions_ready else None
+    if not made:
+        return format_html('<link rel="icon" href="{}" type="image/svg+xml">', static("masthead/favicon.svg"))
+    (tab, *_), (phone, *_) = made[0], made[1]
+    return format_html(
+        '<link rel="icon" href="{}" sizes="32x32" type="image/png"><link rel="apple-touch-icon" href="{}">'
+        '<link rel="manifest" href="{}">',
+        tab,
+        phone,
+        reverse("web_manifest"),
+    )
