@@ -83,3 +83,16 @@ def test_a_deleted_page_leaves_the_menu(client, site_with_menus):
     site_with_menus["war"].delete()  # its Analysis subsection goes with it
     links = menu_links(client.get("/about/").content.decode())
     assert "War" not in links and "Analysis" not in links
+
+
+def test_a_group_leads_to_its_page_first(client, site_with_menus):
+    newsroom_settings = site_with_menus["settings"]
+    newsroom_settings.primary_menu = [
+        ("group", {"label": "War", "page": site_with_menus["war"], "links": [
+            {"label": "Analysis", "page": site_with_menus["analysis"], "url": ""}]}),
+    ]  # fmt: skip
+    newsroom_settings.save()
+    soup = BeautifulSoup(client.get("/about/").content, "html.parser")
+    group = soup.select_one(".site-nav .menu__group")
+    assert group.summary.get_text() == "War"
+    assert [(a.get_text(), a["href"]) for a in group.select("a")] == [("War", "/war/"), ("Analysis", "/analysis/")]
