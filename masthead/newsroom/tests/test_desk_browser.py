@@ -145,3 +145,22 @@ def test_merging_tags_redirects_the_old_address(site, browser):
     page.goto(f"{site}/tag/energy-sector/")
     assert page.url == f"{site}/tag/energy/"
     assert "Power cuts" in page.content() and "Grid repairs" in page.content()
+
+
+def test_the_date_picker_leaves_save_schedule_in_reach(site, browser):
+    page = signed_in(browser, site, "eddie")
+    page.goto(f"{site}/admin/article_desk/")
+    page.get_by_role("link", name="Grid repairs").first.click()
+    page.locator("[data-side-panel-toggle=status]").first.click()
+    page.get_by_role("button", name=re.compile("Set schedule")).first.click()
+    dialog = page.locator("[role=dialog]:visible, .w-dialog:visible").last
+    field = dialog.locator("input[name=go_live_at]")
+    field.click()
+    page.wait_for_timeout(500)
+    button = dialog.get_by_role("button", name="Save schedule")
+    box = button.bounding_box()
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('button')?.textContent.trim()",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top == "Save schedule"
