@@ -262,15 +262,18 @@ def image_renditions_make(*, image_id: int) -> str:
     image = NewsroomImage.objects.filter(pk=image_id).first()
     if image is None:
         return "gone"
-    if image.renditions_ready:
+    if image.renditions_complete:
         return "already made"
     source = image.renditions_source()
     lock = f"renditions:{image_id}|{source}"
     if not lock_acquire(lock, seconds=600):
         return "being made by another worker"
     try:
-        made = {"source": source}
+        # Made from this file already: only the sets added since (the site icon's), and the pictures stay shown.
+        made = dict(image.renditions_made) if image.renditions_ready else {"source": source}
         for name, formats in RENDITION_SETS.items():
+            if name in made:
+                continue
             made[name] = {}
             for fmt, specs in formats.items():
                 renditions = image.get_renditions(*specs)
@@ -286,7 +289,7 @@ def image_renditions_make(*, image_id: int) -> str:
 
 def images_renditions_resume() -> int:
     """Queue every image whose renditions are not made (run when a worker starts)."""
-    owed = [image.pk for image in NewsroomImage.objects.all() if not image.renditions_ready]
+    owed = [image.pk for image in NewsroomImage.objects.all() if not image.renditions_complete]
     for image_id in owed:
         image_renditions_queue(image_id=image_id)
     return len(owed)

@@ -63,7 +63,7 @@ def _settings_saved(sender, instance, **kwargs):
 
 
 def _image_saved(sender, instance, created=False, **kwargs):
-    if not instance.renditions_ready:
+    if not instance.renditions_complete:
         services.image_renditions_queue(image_id=instance.pk)
     if not created:  # an edited caption, credit or crop shows wherever the picture is: all of it is made again
         services.pages_changed()

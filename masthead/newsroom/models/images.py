@@ -33,9 +33,13 @@ class NewsroomImage(AbstractImage):
 
     @property
     def renditions_ready(self) -> bool:
-        """Made from this file and focal point, in every set (a set added later makes them again)."""
-        made = self.renditions_made
-        return made.get("source") == self.renditions_source() and all(name in made for name in RENDITION_SETS)
+        """Made from this file and focal point (pages may show them; a set added later may still be missing)."""
+        return self.renditions_made.get("source") == self.renditions_source()
+
+    @property
+    def renditions_complete(self) -> bool:
+        """Ready, and made in every set of RENDITION_SETS."""
+        return self.renditions_ready and all(name in self.renditions_made for name in RENDITION_SETS)
 
     @property
     def default_alt(self) -> str:

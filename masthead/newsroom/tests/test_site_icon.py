@@ -37,3 +37,22 @@ def test_an_icon_not_yet_made_leaves_the_default(client, home):
     newsroom_settings.icon = ImageFactory(renditions=False)
     newsroom_settings.save()
     assert head_links(client)["icon"].endswith(".svg")
+
+
+def test_an_image_made_before_the_icon_sizes_existed_gets_them_and_keeps_its_pictures(
+    home, django_capture_on_commit_callbacks
+):
+    from masthead.newsroom import services
+    from masthead.newsroom.models import NewsroomImage
+
+    image = ImageFactory()
+    before = dict(image.renditions_made)
+    older = {name: value for name, value in before.items() if name != "icon"}
+    NewsroomImage.objects.filter(pk=image.pk).update(renditions_made=older)
+    image.refresh_from_db()
+    assert image.renditions_ready and not image.renditions_complete  # pages still show it
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.images_renditions_resume() >= 1  # the worker, starting, makes what is missing
+    image.refresh_from_db()
+    assert image.renditions_complete
+    assert image.renditions_made["card"] == before["card"]  # the same files, not made again
