@@ -41,12 +41,14 @@ format: install-test
 # Two processes (pytest-xdist, grouped as conftest.py explains); the slowest tests are listed at the end.
 PYTEST := $(BIN)/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
 
-# SQLite runs every test; PostgreSQL runs the tests that use the database (the others would repeat themselves).
+# SQLite runs every test; PostgreSQL runs the tests that use the database (the others would repeat themselves),
+# except the browser tests: they drive the admin and pages through Chromium, the same on either database, and the
+# database-specific parts they touch are tested on both without a browser.
 test-sqlite: install-test
 	env -u DATABASE_URL $(PYTEST)
 
 test-postgres: install-test
-	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not database_independent"
+	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not database_independent and not browser"
 
 test: lint test-sqlite test-postgres
 

@@ -210,6 +210,8 @@ def pytest_collection_modifyitems(config, items):
     from django.test import TransactionTestCase
 
     for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
         cls = getattr(item, "cls", None)
         uses_database = (
             item.get_closest_marker("django_db") is not None
