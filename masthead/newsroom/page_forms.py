@@ -48,7 +48,8 @@ class AddressFormMixin:
         if slug:
             never_published = page.pk is None or (not page.live and page.first_published_at is None)
             if never_published:
-                going_out = self.data.get("action-publish") or self.data.get("action-submit")
+                # Claimed (abandoned drafts moved aside) only by a form with no error so far.
+                going_out = (self.data.get("action-publish") or self.data.get("action-submit")) and not self.errors
                 if not (going_out and address_claim(slug, page=page, parent=parent)):
                     slug = address_free(slug, page=page, parent=parent)
             self.cleaned_data["slug"] = slug
