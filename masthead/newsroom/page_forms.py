@@ -98,6 +98,8 @@ class ArticleForm(PageForm):
                 if on_record:
                     instance.corrections = [*instance.corrections.all(), *on_record]
         super().__init__(data, *args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].help_text = "The headline, as readers see it on the story and in lists."
         self.failed_checks: list[str] = []
 
     def clean(self):

@@ -226,3 +226,12 @@ def test_reporters_choose_authors_editors_manage_them(client, home, people):
     assert client.get(reverse("wagtailsnippets_newsroom_author:edit", args=[author.pk])).status_code in (302, 403)
     client.force_login(people["editor"])
     assert client.get(reverse("wagtailsnippets_newsroom_author:edit", args=[author.pk])).status_code == 200
+
+
+def test_the_article_form_speaks_as_a_newsroom(client, home, people):
+    folder = archive_year_ensure(year=2026)
+    client.force_login(people["editor"])
+    html = client.get(reverse("wagtailadmin_pages:add", args=["newsroom", "articlepage", folder.pk])).content.decode()
+    assert "domain.com/blog" not in html and "[my-slug]" not in html
+    assert "The headline, as readers see it" in html
+    assert "Authors 1" not in html
