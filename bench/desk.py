@@ -1,6 +1,6 @@
 """The article desk (admin → Article desk) at 100,000 articles, against the same desk at 1,000.
 
-    python -m bench.desk [--articles 100000] [--reference 1000] [--rounds 7]
+    python -m bench.desk [--articles 100000] [--reference 1000] [--rounds 7] [--postgres URL]
 
 Uses the synthetic newsrooms of bench.pages (`masthead corpus`, kept under --corpus-dir and reused). For each
 size, a process signed in as an editor asks for the desk's first page, each filter (status, section, author,
@@ -8,6 +8,9 @@ tag, a date range, "mine"), another ordering and the deepest page it offers, `--
 warm-up, and reports the median time of the whole admin request (Django's test client: view, queries and
 template, no network) and its query count. The two sizes run alternately, twice (medians of both). The last
 line is one JSON object.
+
+With `--postgres postgres://user@host:port/` the newsrooms are PostgreSQL databases on that server
+(`masthead_desk_<articles>`, made when missing and reused; their pictures and cache under --corpus-dir).
 """
 
 import argparse
@@ -31,6 +34,7 @@ def main() -> None:
     parser.add_argument("--reference", type=int, default=1000)
     parser.add_argument("--corpus-dir", type=Path, default=Path("/var/tmp/masthead-bench"))
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server's URL: the newsrooms live there")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -48,20 +52,22 @@ def main() -> None:
     }
     env.pop("DATABASE_URL", None)
     masthead = str(Path(sys.executable).parent / "masthead")
-    sizes = {args.articles: _corpus(masthead, args.articles, args.corpus_dir, env)}
-    sizes[args.reference] = _corpus(masthead, args.reference, args.corpus_dir, env)
+    envs = {size: _database_env(env, size, args) for size in (args.articles, args.reference)}
+    base = args.corpus_dir / "postgres" if args.postgres else args.corpus_dir
+    sizes = {size: _corpus(masthead, size, base, size_env) for size, size_env in envs.items()}
 
     runs: dict[int, list[dict]] = {size: [] for size in sizes}
     for _ in range(2):
         for size, where in sizes.items():
             command = [sys.executable, "-m", "bench.desk", "--measure", "--rounds", str(args.rounds)]
-            out = subprocess.run(  # noqa: S603
-                command, env={**env, "MASTHEAD_VAR_DIR": str(where)}, check=True, capture_output=True, text=True
-            ).stdout
+            size_env = {**envs[size], "MASTHEAD_VAR_DIR": str(where)}
+            out = subprocess.run(command, env=size_env, check=True, capture_output=True, text=True).stdout  # noqa: S603
             runs[size].append(json.loads(out.strip().splitlines()[-1]))
 
     big, small = args.articles, args.reference
-    result = {"articles": big, "reference": small, "target_ratio": TARGET_RATIO, "views": {}}
+    database = "postgresql" if args.postgres else "sqlite"
+    result = {"articles": big, "reference": small, "database": database, "target_ratio": TARGET_RATIO, "views": {}}
+    print(f"the article desk on {database}")
     print(f"{'view':<22}{f'ms at {big:,}':>14}{f'ms at {small:,}':>14}{'ratio':>8}{'queries':>10}{'rows':>8}")
     for view in runs[big][0]:
         ms = {size: statistics.median(run[view]["ms"] for run in runs[size]) for size in sizes}
@@ -88,6 +94,20 @@ def main() -> None:
         f"{result['worst_ratio']} (target {TARGET_RATIO}); same query counts: {result['same_queries']}"
     )
     print(json.dumps(result))
+
+
+def _database_env(env: dict, size: int, args) -> dict:
+    """The environment of one newsroom: SQLite under its corpus folder, or its own PostgreSQL database."""
+    if not args.postgres:
+        return env
+    import psycopg
+
+    name = f"masthead_desk_{size}"
+    server = args.postgres.rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return {**env, "DATABASE_URL": f"{server}/{name}"}
 
 
 def _measure(rounds: int) -> dict:
