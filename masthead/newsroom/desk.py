@@ -180,6 +180,18 @@ class ArticleDeskView(IndexView):
     default_ordering = "-latest_revision_created_at"
     page_title = "Article desk"
 
+    def paginate_queryset(self, queryset, page_size):
+        """The page's ids first, by a narrow query on the indexes (filters and ordering only), then those rows
+        with their section, editor, status and bylines: PostgreSQL otherwise joined all of that for every
+        row it walked past (a rare tag at 100,000 articles: 300 ms)."""
+        if not isinstance(queryset, QuerySet):
+            return super().paginate_queryset(queryset, page_size)  # search results, already a page at a time
+        paginator, page, ids, is_paginated = super().paginate_queryset(queryset.values_list("pk", flat=True), page_size)
+        ids = list(ids)
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return paginator, page, page.object_list, is_paginated
+
     def get_base_queryset(self):
         # Every article, not only those Wagtail's explorer offers the user: the desk is for reading what the
         # newsroom is working on; what each person may do to an article is still checked by its buttons.
