@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import CharField, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
@@ -142,11 +142,11 @@ class ArticleFilterSet(WagtailFilterSet):
     def filter_mine(self, queryset, name, value):
         if not value or self.request is None:
             return queryset
-        # Two short lists of ids (a reporter's own articles), not an OR across 100,000 rows.
+        # Two subqueries on indexes (the desk reads a page of ids first, so the OR costs little per row).
         user = self.request.user
-        owned = ArticlePage.objects.filter(owner=user).order_by().values_list("pk", flat=True)
-        bylined = ArticleAuthor.objects.filter(author__user=user).order_by().values_list("article_id", flat=True)
-        return queryset.filter(pk__in={*owned, *bylined})
+        owned = ArticlePage.objects.filter(owner=user).order_by().values("pk")
+        bylined = ArticleAuthor.objects.filter(author__user=user).order_by().values("article_id")
+        return queryset.filter(Q(pk__in=owned) | Q(pk__in=bylined))
 
 
 class BoundedPaginator(WagtailPaginator):
