@@ -41,10 +41,8 @@ class AddressFormMixin:
     def clean(self):
         page, parent = self.instance, self.parent_page
         slug = self.cleaned_data.get("slug") or ""
-        if not slug and self.cleaned_data.get("title"):
+        if not slug and self.cleaned_data.get("title"):  # a Cyrillic slug was romanised by AddressField
             slug = slug_from(self.cleaned_data["title"])
-        elif slug and not slug.isascii():
-            slug = slug_from(slug) or slug
         if slug:
             never_published = page.pk is None or (not page.live and page.first_published_at is None)
             if never_published:

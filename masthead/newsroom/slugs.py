@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.models import Page
 
-from masthead.newsroom.models.routing import HOME_CHILD_DEPTH, RESERVED_SLUGS
+from masthead.newsroom.models.routing import HOME_CHILD_DEPTH, RESERVED_SLUGS, FlatURLMixin, flat_pages_q
 
 # Ukraine's official romanisation (Cabinet of Ministers resolution 55 of 2010); Russian letters it lacks follow
 # the same system. FIRST: the spelling at the start of a word.
@@ -50,8 +50,6 @@ def slug_from(text: str) -> str:
 
 def in_flat_namespace(page: Page, parent: Page | None) -> bool:
     """Whether the page answers at /<slug>/: articles and sections wherever they are, the home page's children."""
-    from masthead.newsroom.models.routing import FlatURLMixin
-
     return isinstance(page, FlatURLMixin) or (parent is not None and parent.depth == HOME_CHILD_DEPTH - 1)
 
 
@@ -59,10 +57,7 @@ def holders(slug: str, *, page: Page, parent: Page | None):
     """The other pages that have this address: siblings, and in the flat namespace any page answering there."""
     scope = Q(path__startswith=parent.path, depth=parent.depth + 1) if parent is not None else Q(pk__in=[])
     if in_flat_namespace(page, parent):
-        from django.apps import apps
-
-        flat = Page.objects.type_q(apps.get_model("newsroom", "ArticlePage"), apps.get_model("newsroom", "SectionPage"))
-        scope |= Q(depth=HOME_CHILD_DEPTH) | flat
+        scope |= flat_pages_q()
     same = Page.objects.filter(scope, slug=slug)
     return same.exclude(pk=page.pk) if page.pk else same
 

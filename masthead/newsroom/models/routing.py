@@ -39,12 +39,16 @@ def _model(name: str):
     return apps.get_model("newsroom", name)
 
 
+def flat_pages_q() -> Q:
+    """The pages that answer at /<slug>/: sections and articles wherever they are, and the home page's children."""
+    return Q(depth=HOME_CHILD_DEPTH) | Page.objects.type_q(_model("ArticlePage"), _model("SectionPage"))
+
+
 def flat_slug_taken(*, slug: str, exclude_page_id: int | None = None) -> bool:
     """Whether /<slug>/ already belongs to a section, an article or a top-level page, or is reserved."""
     if slug in RESERVED_SLUGS:
         return True
-    flat_types = Page.objects.type_q(_model("ArticlePage"), _model("SectionPage"))
-    same = Page.objects.filter(slug=slug).filter(Q(depth=HOME_CHILD_DEPTH) | flat_types)
+    same = Page.objects.filter(flat_pages_q(), slug=slug)
     if exclude_page_id:
         same = same.exclude(pk=exclude_page_id)
     return same.exists()
