@@ -41,10 +41,6 @@ class Status(models.TextChoices):
     CHANGED = "changed", "Live, changed since publishing"
 
 
-def _article_type() -> ContentType:
-    return ContentType.objects.get_for_model(ArticlePage)
-
-
 def articles_in_review_ids() -> list[int]:
     states = WorkflowState.objects.active().filter(base_content_type=ContentType.objects.get_for_model(Page))
     return [int(pk) for pk in states.values_list("object_id", flat=True)]
@@ -53,6 +49,22 @@ def articles_in_review_ids() -> list[int]:
 def articles_scheduled_ids() -> list[int]:
     revisions = Revision.page_revisions.filter(approved_go_live_at__isnull=False)
     return [int(pk) for pk in revisions.values_list("object_id", flat=True)]
+
+
+def articles_of_q(user) -> Q:
+    """The user's articles: those they started, and those bylined to their Author profile (two subqueries on
+    indexes, not a join that could repeat an article)."""
+    owned = ArticlePage.objects.filter(owner=user).order_by().values("pk")
+    bylined = ArticleAuthor.objects.filter(author__user=user).order_by().values("article_id")
+    return Q(pk__in=owned) | Q(pk__in=bylined)
+
+
+def scheduled_at() -> Subquery:
+    """The go-live time of an article's scheduled revision, as an annotation."""
+    revision = Revision.page_revisions.filter(
+        approved_go_live_at__isnull=False, object_id=Cast(OuterRef("pk"), output_field=CharField())
+    )
+    return Subquery(revision.values("approved_go_live_at")[:1])
 
 
 def articles_by_status(queryset, status: str):
@@ -142,11 +154,7 @@ class ArticleFilterSet(WagtailFilterSet):
     def filter_mine(self, queryset, name, value):
         if not value or self.request is None:
             return queryset
-        # Two subqueries on indexes (the desk reads a page of ids first, so the OR costs little per row).
-        user = self.request.user
-        owned = ArticlePage.objects.filter(owner=user).order_by().values("pk")
-        bylined = ArticleAuthor.objects.filter(author__user=user).order_by().values("article_id")
-        return queryset.filter(Q(pk__in=owned) | Q(pk__in=bylined))
+        return queryset.filter(articles_of_q(self.request.user))
 
 
 class BoundedPaginator(WagtailPaginator):
@@ -195,9 +203,6 @@ class ArticleDeskView(IndexView):
     def get_base_queryset(self):
         # Every article, not only those Wagtail's explorer offers the user: the desk is for reading what the
         # newsroom is working on; what each person may do to an article is still checked by its buttons.
-        scheduled = Revision.page_revisions.filter(
-            approved_go_live_at__isnull=False, object_id=Cast(OuterRef("pk"), output_field=CharField())
-        ).values("approved_go_live_at")[:1]
         return (
             ArticlePage.objects.defer_streamfields()
             .select_related("section", "latest_revision__user__wagtail_userprofile", "content_type")
@@ -205,7 +210,7 @@ class ArticleDeskView(IndexView):
             .prefetch_workflow_states()
             .annotate_approved_schedule()
             .annotate_site_root_state()
-            .annotate(scheduled_at=Subquery(scheduled))
+            .annotate(scheduled_at=scheduled_at())
         )
 
 
@@ -234,9 +239,7 @@ class ArticleDeskViewSet(PageListingViewSet):
 
 def articles_my_drafts(*, user, limit: int = 8) -> list[ArticlePage]:
     """The user's articles not yet published (started by them or bylined to them), last edited first."""
-    owned = ArticlePage.objects.filter(owner=user, live=False).order_by().values_list("pk", flat=True)
-    bylined = ArticleAuthor.objects.filter(author__user=user, article__live=False).values_list("article_id", flat=True)
-    drafts = ArticlePage.objects.filter(pk__in={*owned, *bylined}).exclude(pk__in=articles_scheduled_ids())
+    drafts = ArticlePage.objects.filter(articles_of_q(user), live=False).exclude(pk__in=articles_scheduled_ids())
     return list(drafts.defer_streamfields().order_by("-latest_revision_created_at")[:limit])
 
 
@@ -248,10 +251,7 @@ def articles_waiting_for_review(*, limit: int = 8) -> list[ArticlePage]:
 
 def articles_scheduled_next(*, limit: int = 8) -> list[ArticlePage]:
     """Articles scheduled to go live, the soonest first, each with `scheduled_at`."""
-    scheduled = Revision.page_revisions.filter(
-        approved_go_live_at__isnull=False, object_id=Cast(OuterRef("pk"), output_field=CharField())
-    ).values("approved_go_live_at")[:1]
-    pages = ArticlePage.objects.filter(pk__in=articles_scheduled_ids()).annotate(scheduled_at=Subquery(scheduled))
+    pages = ArticlePage.objects.filter(pk__in=articles_scheduled_ids()).annotate(scheduled_at=scheduled_at())
     return list(pages.defer_streamfields().order_by("scheduled_at")[:limit])
 
 
