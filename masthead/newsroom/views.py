@@ -42,7 +42,7 @@ def web_manifest(request):
 
     newsroom_settings = NewsroomSettings.for_request(request)
     image = newsroom_settings.icon
-    made = image.renditions_made.get("icon", {}).get("png", []) if image and image.renditions_ready else []
+    made = image.renditions_of("icon").get("png", []) if image else []
     icons = [{"src": url, "sizes": f"{width}x{height}", "type": "image/png"} for url, width, height in made[2:]]
     name = newsroom_settings.site.site_name or "Masthead"
     manifest = {"name": name, "short_name": name[:12], "start_url": "/", "display": "browser", "icons": icons}

@@ -36,6 +36,10 @@ class NewsroomImage(AbstractImage):
         """Made from this file and focal point (pages may show them; a set added later may still be missing)."""
         return self.renditions_made.get("source") == self.renditions_source()
 
+    def renditions_of(self, rendition_set: str) -> dict:
+        """{format: [[url, width, height], …]} of one set, or {} while it is not made."""
+        return self.renditions_made.get(rendition_set) or {} if self.renditions_ready else {}
+
     @property
     def renditions_complete(self) -> bool:
         """Ready, and made in every set of RENDITION_SETS."""

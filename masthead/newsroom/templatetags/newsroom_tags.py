@@ -86,7 +86,7 @@ def picture_of(image, rendition_set: str, *, sizes: str, alt: str = "", css_clas
     """A <picture> of the renditions the worker made of this image (models/images.py RENDITION_SETS): one
     <source> per modern format, the last format as the <img> fallback with its width and height. Nothing until
     they are made: a reader's request never makes one."""
-    if image is None or not image.renditions_ready or not (made := image.renditions_made.get(rendition_set)):
+    if image is None or not (made := image.renditions_of(rendition_set)):
         return ""
     from masthead.newsroom.models.images import RENDITION_SETS
 
@@ -122,7 +122,7 @@ def _srcset(items) -> str:
 def site_icons(image):
     """The site icon's <link>s (tab, home screen, manifest) once the worker has made them; the default icon till
     then."""
-    made = image.renditions_made.get("icon", {}).get("png") if image is not None and image.renditions_ready else None
+    made = image.renditions_of("icon").get("png") if image is not None else None
     if not made:
         return format_html('<link rel="icon" href="{}" type="image/svg+xml">', static("masthead/favicon.svg"))
     (tab, *_), (phone, *_) = made[0], made[1]
