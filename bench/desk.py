@@ -15,13 +15,12 @@ With `--postgres postgres://user@host:port/` the newsrooms are PostgreSQL databa
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-from bench.pages import ROOT, _corpus
+from bench.pages import _corpus, bench_environment
 
 # Scale must not show: each view at 100,000 articles within this factor of the same view at 1,000, with the
 # same number of queries. (What is left at both sizes is Wagtail's admin drawing 50 rows with their buttons.)
@@ -41,15 +40,7 @@ def main() -> None:
         print(json.dumps(_measure(args.rounds)))
         return
 
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "MASTHEAD_HTTPS": "0",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
-    }
+    env = bench_environment(DJANGO_SETTINGS_MODULE="bench.settings")
     env.pop("DATABASE_URL", None)
     masthead = str(Path(sys.executable).parent / "masthead")
     envs = {size: _database_env(env, size, args) for size in (args.articles, args.reference)}

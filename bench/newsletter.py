@@ -34,9 +34,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.pages import _free_port
+from bench.pages import _free_port, bench_environment
 
-ROOT = Path(__file__).resolve().parent.parent
 SHM = Path("/dev/shm")  # the sink's record of every message: gigabytes at 100,000, kept off the disk
 
 
@@ -55,19 +54,13 @@ def main() -> None:
     dumps = Path(tempfile.mkdtemp(prefix="masthead-sink-", dir=SHM if SHM.is_dir() else None))
     dumps.chmod(0o777)  # smtp-sink drops to "nobody" after opening its port
     port, ceiling_port = _free_port(), _free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "MASTHEAD_HTTPS": "0",
-        "LOG_LEVEL": "WARNING",
-        "MASTHEAD_VAR_DIR": str(var),
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-        "MASTHEAD_NEWSLETTER_SENDERS": str(args.senders),
-        "MASTHEAD_NARRATION": "0",  # the demo's articles would be narrated by the same workers
-        "DATABASE_URL": args.database_url or f"sqlite:///{var}/masthead.sqlite3",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
-    }
+    env = bench_environment(
+        MASTHEAD_VAR_DIR=str(var),
+        EMAIL_URL=f"smtp://127.0.0.1:{port}",
+        MASTHEAD_NEWSLETTER_SENDERS=str(args.senders),
+        MASTHEAD_NARRATION="0",  # the demo's articles would be narrated by the same workers
+        DATABASE_URL=args.database_url or f"sqlite:///{var}/masthead.sqlite3",
+    )
     env.pop("DJANGO_SETTINGS_MODULE", None)
     processes: list[subprocess.Popen] = []
     try:

@@ -44,6 +44,20 @@ PAGES = ("article", "home", "section")
 DEEP_PAGE = 500
 
 
+def bench_environment(**settings: str) -> dict:
+    """The environment a benchmark runs Masthead in: production mode without HTTPS, a throw-away secret, quiet
+    logs, this checkout importable; plus `settings`."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "MASTHEAD_HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
+        **settings,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
@@ -60,15 +74,7 @@ def main() -> None:
 
     var = Path(tempfile.mkdtemp(prefix="masthead-bench-pages-"))
     var.chmod(0o755)  # nginx's workers (another user when it starts as root) read the saved page below it
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "MASTHEAD_HTTPS": "0",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
-    }
+    env = bench_environment(DJANGO_SETTINGS_MODULE="bench.settings")
     env.pop("DATABASE_URL", None)
     masthead = str(Path(sys.executable).parent / "masthead")
     env["MASTHEAD_VAR_DIR"] = str(_corpus(masthead, args.articles, args.corpus_dir, env))
