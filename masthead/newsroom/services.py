@@ -400,6 +400,17 @@ def _tag_redirect(*, old_slug: str, new_slug: str) -> None:
     )
 
 
+def tag_name_problem(*, name: str, tag=None) -> str | None:
+    """Why `name` (spaces already collapsed) cannot be this tag's name, or None."""
+    from taggit.models import Tag
+
+    if not name:
+        return "A tag needs a name."
+    if Tag.objects.filter(name__iexact=name).exclude(pk=getattr(tag, "pk", None)).exists():
+        return f"A tag named “{name}” exists already: merge the two instead."
+    return None
+
+
 @transaction.atomic
 def tag_rename(*, tag, name: str) -> None:
     """A new name (and address) for a tag; its old address redirects to the new one."""
@@ -408,10 +419,8 @@ def tag_rename(*, tag, name: str) -> None:
     from masthead.newsroom.slugs import slug_from
 
     name = " ".join(name.split())
-    if not name:
-        raise ValueError("A tag needs a name.")
-    if Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).exists():
-        raise ValueError(f"A tag named “{name}” exists already: merge the two instead.")
+    if problem := tag_name_problem(name=name, tag=tag):
+        raise ValueError(problem)
     old_slug = tag.slug
     new_slug = slug_from(name) or old_slug
     if new_slug != old_slug and Tag.objects.filter(slug=new_slug).exclude(pk=tag.pk).exists():

@@ -39,10 +39,8 @@ class TagForm(WagtailAdminModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("A tag needs a name.")
-        if Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(f"A tag named “{name}” exists already: merge the two instead.")
+        if problem := services.tag_name_problem(name=name, tag=self.instance):
+            raise forms.ValidationError(problem)
         return name
 
     def save(self, commit=True):
@@ -52,7 +50,6 @@ class TagForm(WagtailAdminModelForm):
             tag.slug = slug_from(name) or name
             tag.save()
         elif name != self.old_name:
-            tag.name = self.old_name  # the service compares with what is stored
             services.tag_rename(tag=tag, name=name)
         TagDetail.objects.update_or_create(
             tag=tag, defaults={"description": self.cleaned_data["description"], "image": self.cleaned_data["image"]}
