@@ -117,16 +117,22 @@ def test_a_reporter_cannot_override_the_checks(client, people):
     assert not WorkflowState.objects.exists()
 
 
+def add_correction(data, *, date: str, text: str) -> None:
+    """The edit form's data with one new correction, as the Corrections panel's "Add" sends it."""
+    fields = {"TOTAL_FORMS": "1", "0-date": date, "0-text": text, "0-id": "", "0-ORDER": "1", "0-DELETE": ""}
+    for name, value in fields.items():
+        data[f"corrections-{name}"] = value  # replaced, not appended (QueryDict.update appends)
+
+
 def test_adding_a_correction_stamps_updated(client, people):
     article = published_article(title="Casualty figures", slug="casualty-figures")
     client.force_login(people["editor"])
     url, data = edit_form(client, article)
     data.update({"section": "", "featured_image": ""})  # this test is about corrections: publish anyway
     data["publish_anyway"] = "Test story."
-    data["corrections-TOTAL_FORMS"] = "1"
-    data["corrections-0-date"] = timezone.localdate().isoformat()
-    data["corrections-0-text"] = "An earlier version gave the wrong number of injured."
-    data["corrections-0-id"], data["corrections-0-ORDER"], data["corrections-0-DELETE"] = "", "1", ""
+    add_correction(
+        data, date=timezone.localdate().isoformat(), text="An earlier version gave the wrong number of injured."
+    )
     data["action-publish"] = "1"
     before = timezone.now()
     response = client.post(url, data)
@@ -145,9 +151,7 @@ def test_an_updated_time_set_by_hand_is_kept(client, people):
     client.force_login(people["editor"])
     url, data = edit_form(client, article)
     data.update({"publish_anyway": "Test story.", "updated_at": "2026-01-02 10:00"})
-    data["corrections-TOTAL_FORMS"] = "1"
-    data["corrections-0-date"], data["corrections-0-text"] = "2026-01-02", "Fixed a name."
-    data["corrections-0-id"], data["corrections-0-ORDER"], data["corrections-0-DELETE"] = "", "1", ""
+    add_correction(data, date="2026-01-02", text="Fixed a name.")
     data["action-publish"] = "1"
     assert client.post(url, data).status_code == 302
     article.refresh_from_db()
