@@ -150,3 +150,24 @@ def database_restored():
     finally:
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
         connection.creation.deserialize_db_from_string(before)
+
+
+@contextlib.contextmanager
+def newsroom_served(build):
+    """A server thread over committed data for browser tests: the site structure, the default site at the
+    server's address, and what `build(home)` adds; all of it removed afterwards (database_restored). Call with
+    database access unblocked."""
+    from pytest_django.live_server_helper import LiveServer
+    from wagtail.models import Site
+
+    from masthead.newsroom.services import site_structure_ensure
+
+    with database_restored():
+        server = LiveServer("127.0.0.1:0")
+        try:
+            home = site_structure_ensure(site_name="Test Newsroom")
+            Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=server.thread.port)
+            build(home)
+            yield server.url
+        finally:
+            server.stop()

@@ -29,20 +29,10 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
-    from pytest_django.live_server_helper import LiveServer
+    from masthead.tests.helpers import newsroom_served
 
-    from masthead.newsroom.services import site_structure_ensure
-    from masthead.tests.helpers import database_restored
-
-    with django_db_blocker.unblock(), database_restored():
-        server = LiveServer("127.0.0.1:0")
-        try:
-            home = site_structure_ensure(site_name="Test Newsroom")
-            Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=server.thread.port)
-            newsroom(home)
-            yield server.url
-        finally:
-            server.stop()
+    with django_db_blocker.unblock(), newsroom_served(newsroom) as url:
+        yield url
 
 
 def newsroom(home):

@@ -7,7 +7,7 @@ import re
 import urllib.request
 
 import pytest
-from wagtail.models import Collection, Site
+from wagtail.models import Collection
 
 from masthead.newsroom.tests.factories import AuthorFactory, ImageFactory, SectionPageFactory, published_article
 
@@ -18,37 +18,32 @@ PASSWORD = "a-long-test-password-1"
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
+    from masthead.tests.helpers import newsroom_served
+
+    with django_db_blocker.unblock(), newsroom_served(desk_newsroom) as url:
+        yield url
+
+
+def desk_newsroom(home):
+    """A reporter with her byline, an editor, a section, a picture, a published headline that will recur, and two
+    overlapping tags to merge."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from pytest_django.live_server_helper import LiveServer
 
-    from masthead.newsroom.services import site_structure_ensure
-    from masthead.tests.helpers import database_restored
-
-    with django_db_blocker.unblock(), database_restored():
-        server = LiveServer("127.0.0.1:0")
-        try:
-            home = site_structure_ensure(site_name="Test Newsroom")
-            Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=server.thread.port)
-            users = get_user_model().objects
-            reporter = users.create_user("rita", password=PASSWORD, first_name="Rita", last_name="Reporter")
-            reporter.groups.add(Group.objects.get(name="Reporters"))
-            editor = users.create_user("eddie", password=PASSWORD, first_name="Eddie", last_name="Desk")
-            editor.groups.add(Group.objects.get(name="Editors"))
-            AuthorFactory(name="Rita Reporter", slug="rita-reporter", user=reporter)
-            SectionPageFactory(parent=home, title="War", slug="war")
-            # In the site's own collection, where the groups' permissions are (the factory would start another).
-            ImageFactory(
-                title="Kharkiv street", caption="A street in Kharkiv.", collection=Collection.get_first_root_node()
-            )
-            published_article(title="Russian attacks kill 3 in Kharkiv", slug="russian-attacks-kill-3-in-kharkiv")
-            for title, tags in [("Grid repairs", ["Energy", "energy sector"]), ("Power cuts", ["energy sector"])]:
-                article = published_article(title=title)
-                article.tags.set(tags)
-                article.save_revision().publish()
-            yield server.url
-        finally:
-            server.stop()
+    users = get_user_model().objects
+    reporter = users.create_user("rita", password=PASSWORD, first_name="Rita", last_name="Reporter")
+    reporter.groups.add(Group.objects.get(name="Reporters"))
+    editor = users.create_user("eddie", password=PASSWORD, first_name="Eddie", last_name="Desk")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    AuthorFactory(name="Rita Reporter", slug="rita-reporter", user=reporter)
+    SectionPageFactory(parent=home, title="War", slug="war")
+    # In the site's own collection, where the groups' permissions are (the factory would start another).
+    ImageFactory(title="Kharkiv street", caption="A street in Kharkiv.", collection=Collection.get_first_root_node())
+    published_article(title="Russian attacks kill 3 in Kharkiv", slug="russian-attacks-kill-3-in-kharkiv")
+    for title, tags in [("Grid repairs", ["Energy", "energy sector"]), ("Power cuts", ["energy sector"])]:
+        article = published_article(title=title)
+        article.tags.set(tags)
+        article.save_revision().publish()
 
 
 def signed_in(browser, site, username):
