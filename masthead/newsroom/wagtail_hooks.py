@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.utils import get_user_display_name
 from wagtail.log_actions import log
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -168,11 +169,8 @@ def changes_requested_banner(request, page):
     if state is None or state.status != state.STATUS_NEEDS_CHANGES:
         return None
     task_state = state.current_task_state
-    who = (
-        task_state.finished_by.get_full_name() or task_state.finished_by.get_username()
-        if task_state.finished_by
-        else "An editor"
-    )
+    editor = task_state.finished_by if task_state else None
+    who = get_user_display_name(editor) if editor else "An editor"  # as the email names them
     note = f" Their note: “{task_state.comment}”" if task_state and task_state.comment else ""
     messages.warning(
         request,
