@@ -22,8 +22,11 @@ from masthead.newsroom.models import ArticleListing, Author, TagDetail
 
 @require_safe
 def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    detail = TagDetail.objects.select_related("image").filter(tag=tag).first()
+    tag = get_object_or_404(Tag.objects.select_related("detail__image"), slug=slug)  # one query with its detail
+    try:
+        detail = tag.detail
+    except TagDetail.DoesNotExist:
+        detail = None
     articles = selectors.listing_page(ArticleListing.Kind.TAG, tag.pk, request=request)
     return render(request, "newsroom/tag.html", {"tag": tag, "detail": detail, "articles": articles})
 
