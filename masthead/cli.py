@@ -61,6 +61,7 @@ def worker(args: list[str]) -> None:
     _django_setup()
     from django.core.management import call_command
 
+    from masthead.comments.services import notices_resume as comment_notices_resume
     from masthead.narration.services import narrations_resume
     from masthead.newsletters.sending import issues_resume
     from masthead.newsletters.services import notices_resume
@@ -71,6 +72,7 @@ def worker(args: list[str]) -> None:
     opinion_emails_resume()
     images_renditions_resume()
     notices_resume()
+    comment_notices_resume()
     issues_resume()
     narrations_resume()
     print("Task worker started (quiet unless a task fails; `-v 2` shows every task).", flush=True)

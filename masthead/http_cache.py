@@ -35,7 +35,7 @@ SAFE_METHODS = ("GET", "HEAD")
 CACHEABLE_STATUSES = {200: None, 301: None, 404: 60, 410: 60}  # status: s-maxage cap (None: the default)
 # Query parameters the public pages read; any other makes a request skip the page cache (it could be made up
 # to fill the cache with copies). Values are canonicalised so ?page=01 and ?page=1 are one entry.
-PAGE_CACHE_PARAMETERS = {"page": r"[0-9]{1,6}", "fragment": r"items"}
+PAGE_CACHE_PARAMETERS = {"page": r"[0-9]{1,6}", "fragment": r"items", "sort": r"newest|oldest|liked"}
 UNCACHED_PREFIXES = ("/admin/", "/documents/", "/_", "/static/", "/media/")
 
 

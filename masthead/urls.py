@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from masthead.http_cache import public_page
+from masthead.members import urls as members_urls
 from masthead.narration import views as narration_views
 from masthead.narration.feeds import Podcast
 from masthead.newsroom import serving
@@ -16,6 +17,9 @@ urlpatterns = [
     path("tag/<str:slug>/", public_page(newsroom_views.tag), name="tag"),
     path("author/<str:slug>/", public_page(newsroom_views.author), name="author"),
     path("newsletters/", include("masthead.newsletters.urls")),
+    path("account/", include("masthead.members.urls")),
+    path("account/", include(members_urls.allauth_urlpatterns)),
+    path("comments/", include("masthead.comments.urls")),
     path("podcast/", public_page(Podcast()), name="podcast"),
     path("podcast/<slug:slug>/", public_page(Podcast()), name="podcast_section"),
     # What differs per visitor on a public page (the page's script asks only when someone is signed in).

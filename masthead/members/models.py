@@ -1,13 +1,31 @@
-"""The site's one user model: staff who sign in to the admin, and (to come) readers who become members.
+"""The site's one user model: staff who sign in to the admin, and members (readers with an account).
 
 Set as AUTH_USER_MODEL from the first migration, because Django cannot switch user models once a site has
-data. Staff are users with `is_staff` or an editorial group; members are users without staff rights.
+data. Staff are users with `is_staff` or an editorial group; members are users without staff rights, who sign
+in with an emailed code (django-allauth) and never have a usable password.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+DISPLAY_NAME_MAX = 50
 
 
 class User(AbstractUser):
+    display_name = models.CharField(
+        "name shown on comments",
+        max_length=DISPLAY_NAME_MAX,
+        blank=True,
+        help_text="Readers see this name beside your comments.",
+    )
+    notify_replies = models.BooleanField("email me when someone replies to my comment", default=True)
+    notify_comments = models.BooleanField("email me about comments on articles I wrote", default=True)
+
     class Meta(AbstractUser.Meta):
         verbose_name = "user"
         verbose_name_plural = "users"
+
+    @property
+    def public_name(self) -> str:
+        """The name readers see on this user's comments."""
+        return self.display_name or self.get_full_name() or "Reader"

@@ -70,7 +70,7 @@ def visitor(request):
         response = JsonResponse({"signed_in": False})
         response.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")  # the session ended; the page stops asking
         return response
-    data = {"signed_in": True, "edit_url": "", "edit_label": "", "userbar": ""}
+    data = {"signed_in": True, "edit_url": "", "edit_label": "", "userbar": "", "name": user.public_name}
     if page is not None:
         page = page.specific_deferred
         if page.permissions_for_user(user).can_edit():

@@ -25,6 +25,8 @@ RESERVED_SLUGS = frozenset(
         "feeds",
         "api",
         "accounts",
+        "account",
+        "comments",
         "django-admin",
         "sitemap.xml",
         "robots.txt",

@@ -37,6 +37,8 @@ if (document.cookie.split("; ").includes("masthead_signed_in=1")) {
     .then((response) => (response.ok ? response.json() : null))
     .then((visitor) => {
       if (!visitor || !visitor.signed_in) return;
+      const account = document.querySelector("[data-account-link]");
+      if (account && visitor.name) account.textContent = visitor.name;
       const heading = document.querySelector("main h1");
       if (visitor.edit_url && heading) {
         const paragraph = document.createElement("p");
@@ -79,3 +81,60 @@ document.addEventListener("submit", async (event) => {
     button.disabled = false;
   }
 });
+
+// Comments load from their own address (the article page stays the same for every reader); the forms in them
+// answer in place. Without this script, the section's link leads to the plain comments page, which works alone.
+const commentsSection = document.querySelector("[data-comments]");
+
+async function discussionLoad(section, url) {
+  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+  if (!response.ok) return;
+  discussionShow(section, await response.text());
+}
+
+function discussionShow(section, html, focusStatus) {
+  const old = section.querySelector("[data-discussion]");
+  const fragment = document.createRange().createContextualFragment(html);
+  if (old) old.replaceWith(fragment);
+  else section.querySelector(".comments-section__link").replaceWith(fragment);
+  const discussion = section.querySelector("[data-discussion]");
+  const count = section.querySelector("[data-comment-count]");
+  if (count && discussion) count.textContent = `(${discussion.dataset.count})`;
+  const status = discussion && discussion.querySelector("[role=status]");
+  if (focusStatus && status && status.textContent.trim()) status.focus();
+}
+
+if (commentsSection) {
+  const url = new URL(commentsSection.dataset.comments, window.location.href);
+  url.searchParams.set("fragment", "items");
+  discussionLoad(commentsSection, url).catch(() => {});
+
+  commentsSection.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-sort]");
+    if (!link) return;
+    event.preventDefault();
+    const sorted = new URL(link.href);
+    sorted.searchParams.set("fragment", "items");
+    discussionLoad(commentsSection, sorted).catch(() => (window.location.href = link.href));
+  });
+
+  commentsSection.addEventListener("submit", async (event) => {
+    const form = event.target.closest("[data-comment-form]");
+    if (!form) return;
+    event.preventDefault();
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { Accept: "text/html", "X-Requested-With": "fetch" },
+      });
+      discussionShow(commentsSection, await response.text(), true);
+    } catch (error) {
+      form.submit();
+    }
+  });
+}

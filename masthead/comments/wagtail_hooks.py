@@ -1,0 +1,40 @@
+"""Comments in the admin: the moderation menu, its views, a Comments button on articles and sections."""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from masthead.comments import admin_views
+
+app_name = "comments_admin"
+urlpatterns = [
+    path("", admin_views.queue, name="queue"),
+    path("c/<int:comment_id>/", admin_views.act, name="act"),
+    path("member/<int:user_id>/", admin_views.member, name="member"),
+    path("member/<int:user_id>/lift/", admin_views.member_lift, name="member_lift"),
+    path("member/<int:user_id>/hide-all/", admin_views.member_hide_all, name="member_hide_all"),
+    path("log/", admin_views.log, name="log"),
+    path("page/<int:page_id>/", admin_views.discussion, name="discussion"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("comments/", include((urlpatterns, app_name), namespace=app_name))]
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.MODERATE)
+
+
+@hooks.register("register_admin_menu_item")
+def register_comments_menu_item():
+    return ModeratorMenuItem("Comments", reverse("comments_admin:queue"), icon_name="comment", order=260)
+
+
+@hooks.register("register_page_header_buttons")
+def comments_button(page, user, view_name, next_url=None):
+    if page.specific_class.__name__ in ("ArticlePage", "SectionPage") and user.has_perm(admin_views.MODERATE):
+        yield Button("Comments", reverse("comments_admin:discussion", args=[page.pk]), icon_name="comment", priority=80)
