@@ -84,7 +84,7 @@ def member(request, user_id: int):
     person = get_object_or_404(User, pk=user_id) if user_id < 2**62 else None
     if person is None:
         raise Http404
-    form = BanForm(request.POST or None)
+    form = BanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_ban(actor=request.user, member=person, **form.cleaned_data)

@@ -357,7 +357,7 @@ def member_ban(*, actor, member, reason: str, until: datetime | None = None, hid
         raise CommentRefused("Give the reason: the member is shown it.")
     if until is not None and until <= timezone.now():
         raise CommentRefused("The end of the ban must be in the future.")
-    if member.is_staff or member.is_superuser:
+    if member.is_newsroom_staff:
         raise CommentRefused("Staff can't be banned from commenting; change their account in the admin instead.")
     with transaction.atomic():
         Ban.objects.filter(Ban.in_force_q(), member=member).update(lifted_at=timezone.now())

@@ -4,6 +4,7 @@ about the person, and staff accounts sign in at the admin (with their password),
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,6 +30,14 @@ class MemberAdapter(DefaultAccountAdapter):
         login_url = context.request.build_absolute_uri(reverse("account_request_login_code"))
         self.send_mail("account/email/account_already_exists", email, {"login_url": login_url})
 
+    def clean_email(self, email: str) -> str:
+        # What mail servers accept (RFC 5321): at most 254 characters, 64 before the @. Longer would not fit the
+        # user table on PostgreSQL either.
+        local, _, _domain = email.rpartition("@")
+        if len(email) > 254 or len(local) > 64:
+            raise forms.ValidationError("This email address is too long to be real.")
+        return super().clean_email(email)
+
     def format_email_subject(self, subject: str) -> str:
         return subject.strip()
 
@@ -38,7 +47,7 @@ class MemberAdapter(DefaultAccountAdapter):
             user.username = f"member-{secrets.token_hex(8)}"
 
     def pre_login(self, request, user, **kwargs):
-        if user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
+        if user.is_newsroom_staff:
             messages.error(request, "Staff sign in at the admin, with their password.")
             from allauth.account.internal.stagekit import clear_login
 

@@ -26,6 +26,11 @@ class User(AbstractUser):
         verbose_name_plural = "users"
 
     @property
+    def is_newsroom_staff(self) -> bool:
+        """Staff of the newsroom: whoever may enter the admin (by a group's permission or as an administrator)."""
+        return self.is_staff or self.is_superuser or self.has_perm("wagtailadmin.access_admin")
+
+    @property
     def public_name(self) -> str:
         """The name readers see on this user's comments."""
         return self.display_name or self.get_full_name() or "Reader"

@@ -47,7 +47,7 @@ def member_delete(*, user: User) -> None:
     from masthead.newsletters.models import Subscriber
     from masthead.newsletters.services import subscriber_forget
 
-    if user.is_staff or user.is_superuser:
+    if user.is_newsroom_staff:
         raise ValueError("Staff accounts are deleted by an administrator, in the admin.")
     emails = {user.email.lower()} | {
         address.lower() for address in user.emailaddress_set.values_list("email", flat=True)

@@ -16,7 +16,7 @@ from masthead.members.forms import AccountForm, DeleteAccountForm
 def account(request):
     user = request.user
     writes = services.writes_articles(user=user)
-    form = AccountForm(request.POST or None, instance=user, writes_articles=writes)
+    form = AccountForm(request.POST if request.method == "POST" else None, instance=user, writes_articles=writes)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Saved.")
@@ -27,7 +27,7 @@ def account(request):
         "form": form,
         "newsletters": selectors.member_newsletters(user=user),
         "comments": member_recent_comments(user=user, limit=20),
-        "is_staff": user.is_staff,
+        "is_staff": user.is_newsroom_staff,
     }
     return render(request, "members/account.html", context, status=400 if form.errors else 200)
 
@@ -36,9 +36,9 @@ def account(request):
 @login_required
 def delete_account(request):
     user = request.user
-    if user.is_staff or user.is_superuser:
+    if user.is_newsroom_staff:
         raise Http404("Staff accounts are deleted by an administrator.")
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.member_delete(user=user)
         logout(request)
