@@ -17,6 +17,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0001_initial")]
+    dependencies = [("comments", "0001_initial"), ("newsroom", "0002_editorial_groups")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
