@@ -7,6 +7,7 @@ request, which carries the session cookie, bypasses the caches and gets their fo
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,8 +74,8 @@ def _context(request, article, *, viewer, sort: str, message: str = "", error: b
         "form": form or CommentForm(),
         "report_reasons": ReportForm.base_fields["reason"].choices,
         "discussion_url": reverse("comments:discussion", args=[article.pk]),
-        "sign_in_url": reverse("account_request_login_code")
-        + f"?next={reverse('comments:discussion', args=[article.pk])}",
+        # Back to the article's comments once signed in.
+        "sign_in_url": reverse("account_request_login_code") + "?" + urlencode({"next": f"{article.url}#comments"}),
     }
 
 
