@@ -43,6 +43,7 @@ def _article(article_id: int) -> Page:
     article = Page.objects.live().filter(pk=article_id).first() if article_id < MAX_ID else None
     if article is None or article.specific_class.__name__ != "ArticlePage":
         raise Http404("No such article.")
+    article = article.specific_deferred  # its own address (articles answer at /<slug>/, not at their tree path)
     restricted = PageViewRestriction.objects.filter(page__in=article.get_ancestors(inclusive=True)).exists()
     if restricted:
         raise Http404("No such article.")

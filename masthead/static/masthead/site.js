@@ -87,7 +87,9 @@ document.addEventListener("submit", async (event) => {
 const commentsSection = document.querySelector("[data-comments]");
 
 async function discussionLoad(section, url) {
-  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+  // Always asked of the server (a copy kept from before signing in would show no form): a reader without a
+  // session gets a 304 from the caches.
+  const response = await fetch(url, { credentials: "same-origin", cache: "no-cache", headers: { Accept: "text/html" } });
   if (!response.ok) return;
   discussionShow(section, await response.text());
 }
