@@ -14,3 +14,13 @@ def comment_html(body: str) -> str:
     linked = urlize(body, trim_url_limit=60, nofollow=True, autoescape=True)
     linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
     return mark_safe(linebreaks(linked, autoescape=False))  # noqa: S308 (escaped by urlize above)
+
+
+@register.simple_tag
+def with_comment_counts(ids, items) -> list[tuple]:
+    """Pair a listing's rendered cards with their articles' ids and comment counts (one query for the page)."""
+    from masthead.comments.selectors import comment_counts
+
+    ids = list(ids)
+    counts = comment_counts(ids)
+    return [(item, pk, counts.get(pk, 0)) for item, pk in zip(items, ids, strict=False)]

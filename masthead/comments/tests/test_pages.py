@@ -130,6 +130,22 @@ class PagesTests(TestCase):
         self.assertIn("Fresh comment", fresh.content.decode())
         caches["pages"].clear()
 
+    def test_counts_in_the_listings(self):
+        from masthead.comments.services import discussion_recount
+        from masthead.newsroom.tests.factories import SectionPageFactory
+
+        section = SectionPageFactory(parent=self.article.get_parent().get_parent().get_parent(), slug="war")
+        talked = article_by(title="Talked about", slug="talked", section=section)
+        article_by(title="Quiet", slug="quiet", section=section)
+        for n in range(2):
+            comment(talked, self.olena, f"Comment {n}")
+        comment(talked, self.olena, "Held", status="held")
+        discussion_recount(article_id=talked.pk)
+        page = self.client.get("/war/").content.decode()
+        self.assertIn(f'<a href="/comments/{talked.pk}/">2 comments</a>', page)
+        self.assertEqual(page.count("card__comments"), 1)  # none for the article without comments
+        self.assertEqual(html_errors({"section with counts": page}), [])
+
     def test_pages_are_valid_html(self):
         top = comment(self.article, self.olena, "First line\n\nSecond paragraph with https://example.com/x")
         comment(self.article, self.petro, "A reply", parent=top)

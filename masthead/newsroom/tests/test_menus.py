@@ -32,7 +32,7 @@ def site_with_menus(home):
 
 def menu_links(html: str) -> dict[str, str]:
     soup = BeautifulSoup(html, "html.parser")
-    links = soup.select(".site-nav a, .site-footer nav a")
+    links = soup.select(".site-nav a:not(.site-nav__account), .site-footer nav a")
     return {a.get_text(): a["href"] for a in links}
 
 
