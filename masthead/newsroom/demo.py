@@ -334,6 +334,7 @@ def load_demo(*, articles: int = 44, seed: int = 2025, out=None) -> HomePage:
     home.save_revision().publish()
     _settings(home, sections)
     _newsletters(newest[:4])
+    _discussion(home.lead_story)
     step += 1
     progress(step, total, "pages and settings", out)
     return home
@@ -423,6 +424,59 @@ def _newsletters(stories: list[ArticlePage]) -> None:
         IssueStory.objects.bulk_create(
             IssueStory(issue=issue, article=article, sort_order=order) for order, article in enumerate(stories)
         )
+
+
+DEMO_COMMENTS = [
+    ("Mykola D.", "Thank you for following this story. Is there a way for families to contact the investigators?"),
+    ("Sarah L.", "The map in the second section helped me understand where this happened."),
+    ("Olha P.", "Families can write to the ombudsman's office; their address is on its website."),
+]
+
+
+def _discussion(article: ArticlePage) -> None:
+    """Three demo members talk under the lead story; a fourth's first comment waits in the moderation queue.
+    Their addresses end in .invalid: no email can reach them."""
+    from allauth.account.models import EmailAddress
+
+    from masthead.comments.models import Comment, Like
+    from masthead.comments.services import discussion_recount
+    from masthead.members.models import User
+
+    if Comment.objects.exists():
+        return
+    members = []
+    for name in [*(name for name, _ in DEMO_COMMENTS), "New Reader"]:
+        email = f"{name.split()[0].lower()}@demo-members.invalid"
+        member = User.objects.create_user(f"member-demo-{len(members)}", email=email, display_name=name)
+        member.set_unusable_password()
+        member.save()
+        EmailAddress.objects.create(user=member, email=email, verified=True, primary=True)
+        members.append(member)
+    now = timezone.now()
+    first = Comment.objects.create(
+        article=article, member=members[0], body=DEMO_COMMENTS[0][1], like_count=2, created_at=now - timedelta(hours=3)
+    )
+    second = Comment.objects.create(
+        article=article, member=members[1], body=DEMO_COMMENTS[1][1], like_count=1, created_at=now - timedelta(hours=2)
+    )
+    Like.objects.bulk_create(
+        [
+            Like(comment=first, member=members[1]),
+            Like(comment=first, member=members[2]),
+            Like(comment=second, member=members[0]),
+        ]
+    )
+    Comment.objects.create(
+        article=article, member=members[2], body=DEMO_COMMENTS[2][1], parent=first, created_at=now - timedelta(hours=1)
+    )
+    Comment.objects.create(
+        article=article,
+        member=members[3],
+        status=Comment.Status.HELD,
+        held_reason="more links than allowed",
+        body="Great deals at http://a.example http://b.example http://c.example",
+    )
+    discussion_recount(article_id=article.pk)
 
 
 def _settings(home: HomePage, sections: dict[str, SectionPage]) -> None:

@@ -154,3 +154,13 @@ def test_markup_in_a_name_is_kept_as_text(site, client, smtp_server, django_capt
     client.post("/account/confirm-email/", {"code": code_from(smtp_server.messages[0])})
     page = client.get("/account/").content.decode()
     assert "&lt;b&gt;Bold&lt;/b&gt;" in page and "<b>Bold</b>" not in page
+
+
+def test_the_visitor_endpoint_gives_a_member_their_name_and_nothing_of_the_admin(site, client):
+    from masthead.newsroom.tests.factories import published_article
+
+    article = published_article(title="Story", slug="story")
+    member = User.objects.create_user("member-z", email="z@example.com", display_name="Zoya")
+    client.force_login(member)
+    data = client.get(f"/_visitor/?page={article.pk}").json()
+    assert data == {"signed_in": True, "edit_url": "", "edit_label": "", "userbar": "", "name": "Zoya"}

@@ -9,6 +9,7 @@ from masthead.newsroom.models import (
     ArticlePage,
     Author,
     Correction,
+    HomePage,
     JobPostingPage,
     NewsroomSettings,
     SectionPage,
@@ -101,6 +102,7 @@ class DemoNewsroomTests(TestCase):
             "job posting": JobPostingPage.objects.live().first().url,
             "standard page": StandardPage.objects.live().get(slug="about").url,
             "opinion form": "/submit-an-opinion/",
+            "lead story's comments": f"/comments/{HomePage.objects.get().lead_story_id}/",
         }
         documents = {}
         for name, url in urls.items():
@@ -144,6 +146,9 @@ class DemoNewsroomTests(TestCase):
         self.assertEqual(missing.status_code, 404)
         documents["404"] = missing.content.decode()
 
+        self.assertIn(
+            "Olha P.", documents[f"lead story's comments (/comments/{HomePage.objects.get().lead_story_id}/)"]
+        )
         self.assertEqual(html_errors(documents), [])
 
 
