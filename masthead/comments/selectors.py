@@ -23,17 +23,7 @@ def discussion_open(*, article: Page, settings: CommentSettings) -> bool:
 
 
 def comment_count(*, article_id: int) -> int:
-    """From the cache (kept by `services.discussion_recount`): a kept article page asks the database nothing."""
-    from django.core.cache import cache
-
-    def count() -> int:
-        return Discussion.objects.filter(page_id=article_id).values_list("comment_count", flat=True).first() or 0
-
-    return cache.get_or_set(count_cache_key(article_id), count, None)
-
-
-def count_cache_key(article_id: int) -> str:
-    return f"comments:count:{article_id}"
+    return Discussion.objects.filter(page_id=article_id).values_list("comment_count", flat=True).first() or 0
 
 
 def comment_counts(ids) -> dict[int, int]:

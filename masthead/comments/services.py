@@ -235,13 +235,8 @@ def _changed(comment: Comment) -> None:
 
 
 def discussion_recount(*, article_id: int) -> int:
-    from django.core.cache import cache
-
-    from masthead.comments.selectors import count_cache_key
-
     visible = Comment.objects.filter(article_id=article_id, status=Status.PUBLISHED).count()
     Discussion.objects.update_or_create(page_id=article_id, defaults={"comment_count": visible})
-    transaction.on_commit(lambda: cache.set(count_cache_key(article_id), visible, None))
     return visible
 
 

@@ -144,9 +144,6 @@ class ArticlePage(FlatURLMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_page_context(article=self, request=request, version=pages_version(request)))
-        from masthead.comments.selectors import comment_count
-
-        context["comment_count"] = comment_count(article_id=self.pk)
         return context
 
     @property
