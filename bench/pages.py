@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,7 @@ def main() -> None:
     parser.add_argument("--corpus-dir", type=Path, default=Path("/var/tmp/masthead-bench"))
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per measurement")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of the compared measurements (medians)")
     args = parser.parse_args()
     for tool in ("wrk", "varnishd", "nginx"):
         if not shutil.which(tool):
@@ -77,9 +79,10 @@ def main() -> None:
     env = bench_environment(DJANGO_SETTINGS_MODULE="bench.settings")
     env.pop("DATABASE_URL", None)
     masthead = str(Path(sys.executable).parent / "masthead")
-    env["MASTHEAD_VAR_DIR"] = str(_corpus(masthead, args.articles, args.corpus_dir, env))
-    compare = args.reference and args.reference != args.articles
+    compare = args.reference and args.reference < args.articles
+    # The smaller newsroom first: the larger starts as a copy of it (migrated, with the demo) the first time.
     reference_dir = _corpus(masthead, args.reference, args.corpus_dir, env) if compare else None
+    env["MASTHEAD_VAR_DIR"] = str(_corpus(masthead, args.articles, args.corpus_dir, env, start_from=reference_dir))
 
     os.environ.update({**env, "MASTHEAD_PAGE_CACHE": "0"})
     paths, queries = _paths_and_queries()
@@ -132,12 +135,12 @@ def main() -> None:
                 alternated[f"a_cold:{page}"] = (cold, [processes[0].pid])
                 alternated[f"a_reference:{page}"] = (small, [reference_server.pid])
         rounds = {name: [] for name in alternated}
-        for _ in range(3):
+        for _ in range(args.rounds):
             for name, (port, pids) in alternated.items():
                 page = name.split(":")[1]
                 rounds[name].append(_wrk(f"http://127.0.0.1:{port}{paths[page]}", pids, args))
         for name, measured in rounds.items():
-            results[name] = sorted(measured, key=lambda figures: figures["rps"])[1]
+            results[name] = sorted(measured, key=lambda figures: figures["rps"])[len(measured) // 2]
     finally:
         for process in reversed(processes + ([reference_server] if reference_dir else [])):
             _stop(process)
@@ -233,11 +236,18 @@ def _paths_and_queries() -> tuple[dict[str, str], dict[str, int]]:
     return paths, counts
 
 
-def _corpus(masthead: str, articles: int, base: Path, env: dict) -> Path:
-    """A newsroom of `articles` stories under `base`, grown by `masthead corpus` on the first run and reused."""
+def _corpus(masthead: str, articles: int, base: Path, env: dict, start_from: Path | None = None) -> Path:
+    """A newsroom of `articles` stories under `base`, grown by `masthead corpus` on the first run and reused; a new
+    one starts as a copy of `start_from`'s database and media when given (it saves migrating and the demo)."""
     where = base / f"articles-{articles}"
     where.mkdir(parents=True, exist_ok=True)
     where.chmod(0o755)
+    database = where / "masthead.sqlite3"
+    if start_from is not None and not database.exists():
+        with sqlite3.connect(start_from / "masthead.sqlite3") as source, sqlite3.connect(database) as copy:
+            source.backup(copy)
+        if (start_from / "media").exists():
+            shutil.copytree(start_from / "media", where / "media", dirs_exist_ok=True)
     corpus_env = {**env, "MASTHEAD_VAR_DIR": str(where)}
     subprocess.run([masthead, "setup"], env=corpus_env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     grow = [masthead, "corpus", "--articles", str(articles)]

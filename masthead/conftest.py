@@ -220,7 +220,8 @@ def pytest_collection_modifyitems(config, items):
         )
         if not uses_database:
             item.add_marker(pytest.mark.database_independent)
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            if item.get_closest_marker("xdist_group") is None:  # a test may choose its own (bench smoke tests)
+                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
         elif _transactional(item):
             item.add_marker(pytest.mark.xdist_group("transactional:" + item.nodeid.split("::")[0]))
         elif cls is not None:

@@ -28,6 +28,9 @@ def run_benchmark(name: str, *arguments: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# Each benchmark's smoke test is a group of its own, so that the two test processes share them (the longest,
+# bench.pages, takes two minutes).
+@pytest.mark.xdist_group("bench.page_render")
 def test_page_render_benchmark_runs():
     figures = run_benchmark("page_render", "--requests", "2", "--articles", "3")
     assert set(figures["pages"]) == {"reference: about", "article", "home", "section", "news feed", "tag"}
@@ -39,6 +42,7 @@ def test_page_render_benchmark_runs():
     not all(shutil.which(tool) for tool in ("wrk", "varnishd", "nginx")),
     reason="bench.pages needs wrk, Varnish and nginx (Debian packages; .ci/run installs them)",
 )
+@pytest.mark.xdist_group("bench.pages")
 def test_pages_benchmark_runs(tmp_path):
     figures = run_benchmark(
         "pages",
@@ -52,6 +56,8 @@ def test_pages_benchmark_runs(tmp_path):
         "1",
         "--connections",
         "4",
+        "--rounds",
+        "1",
     )
     for key in ("front_cache_vs_static", "cache_vs_floor", "article_cold_rps", "article_cold_cpu_ms"):
         assert figures[key] > 0, key
@@ -64,6 +70,7 @@ def test_pages_benchmark_runs(tmp_path):
 @pytest.mark.skipif(
     not Path("/usr/sbin/smtp-sink").exists(), reason="bench.newsletter needs Postfix's smtp-sink (.ci/run installs it)"
 )
+@pytest.mark.xdist_group("bench.newsletter")
 def test_newsletter_benchmark_runs():
     figures = run_benchmark("newsletter", "--subscribers", "300", "--ceiling-messages", "200")
     assert figures["subscribers"] == 300 and figures["delivery_states"] == {"sent": 300}
@@ -72,6 +79,7 @@ def test_newsletter_benchmark_runs():
         assert figures[key] > 0, key
 
 
+@pytest.mark.xdist_group("bench.narration")
 def test_narration_benchmark_runs():
     figures = run_benchmark("narration", "--words", "60", "--runs", "1")
     assert 40 <= figures["words"] <= 120 and figures["audio_s"] > 5
