@@ -30,8 +30,12 @@ def comment_counts(ids) -> dict[int, int]:
     return dict(Discussion.objects.filter(page_id__in=list(ids)).values_list("page_id", "comment_count"))
 
 
-def thread(*, article: Page, sort: str = "newest", viewer=None) -> list[Comment]:
-    """The article's top-level comments in the order asked for, each with its replies (oldest first).
+THREADS_PER_PAGE = 50
+
+
+def thread(*, article: Page, sort: str = "newest", viewer=None, page: int = 1) -> tuple[list[Comment], bool]:
+    """Page `page` of the article's top-level comments in the order asked for, each with its replies (oldest
+    first), and whether there are more.
 
     Shown: published comments; deleted or hidden ones only as a placeholder while they have replies shown;
     the viewer's own held comments (marked as waiting)."""
@@ -46,7 +50,9 @@ def thread(*, article: Page, sort: str = "newest", viewer=None) -> list[Comment]
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
         .order_by(SORTS.get(sort, SORTS["newest"]), "-pk")
     )
-    return list(top)
+    start = (page - 1) * THREADS_PER_PAGE
+    shown = list(top[start : start + THREADS_PER_PAGE + 1])
+    return shown[:THREADS_PER_PAGE], len(shown) > THREADS_PER_PAGE
 
 
 def liked_ids(*, viewer, comment_ids) -> set[int]:

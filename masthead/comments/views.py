@@ -50,16 +50,23 @@ def _article(article_id: int) -> Page:
     return article
 
 
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1")
+    return max(1, int(value)) if value.isdigit() and len(value) <= 6 else 1
+
+
 def _context(request, article, *, viewer, sort: str, message: str = "", error: bool = False, form=None) -> dict:
     cfg = CommentSettings.for_request(request)
-    comments = selectors.thread(article=article, sort=sort, viewer=viewer)
+    page = _page_number(request)
+    comments, more = selectors.thread(article=article, sort=sort, viewer=viewer, page=page)
     ids = [c.pk for c in comments] + [r.pk for c in comments for r in c.shown_replies]
     ban = services.member_banned(viewer) if viewer else None
     return {
         "article": article,
         "comments": comments,
-        "count": sum(1 for c in comments if c.status == Comment.Status.PUBLISHED)
-        + sum(len([r for r in c.shown_replies if r.status == Comment.Status.PUBLISHED]) for c in comments),
+        "count": selectors.comment_count(article_id=article.pk),
+        "page": page,
+        "more": more,
         "open": selectors.discussion_open(article=article, settings=cfg),
         "viewer": viewer,
         "ban": ban,

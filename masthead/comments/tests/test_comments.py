@@ -129,6 +129,36 @@ class CommentingTests(TestCase):
         self.assertEqual(order("liked"), ["Newest", "Middle", "Oldest"])  # ties: the newer first
         self.assertEqual(order("'; DROP TABLE comments_comment; --"), ["Newest", "Middle", "Oldest"])
 
+    def test_long_discussions_come_in_pages_of_fifty_threads(self):
+        now = timezone.now()
+        Comment.objects.bulk_create(
+            Comment(
+                article=self.article,
+                member=self.petro,
+                body=f"Thread {n:02d} words",
+                created_at=now - timedelta(minutes=n),
+            )
+            for n in range(51)
+        )
+        first = self.client.get(f"/comments/{self.article.pk}/").content.decode()
+        self.assertEqual(first.count('class="comments__thread"'), 50)
+        self.assertIn("Thread 00 words", first)
+        self.assertNotIn("Thread 50 words", first)
+        self.assertIn("?page=2", first)
+        second = self.client.get(f"/comments/{self.article.pk}/?page=2").content.decode()
+        self.assertEqual(second.count('class="comments__thread"'), 1)
+        self.assertIn("Thread 50 words", second)
+        self.assertIn("Previous comments", second)
+        oldest_first = self.client.get(f"/comments/{self.article.pk}/?sort=oldest&page=2").content.decode()
+        self.assertIn("Thread 00 words", oldest_first)
+        for page in ("0", "-1", "abc", "9" * 30):
+            self.assertIn(
+                "Thread 00 words", self.client.get(f"/comments/{self.article.pk}/?page={page}").content.decode()
+            )
+        self.assertIn(
+            "No more comments.", self.client.get(f"/comments/{self.article.pk}/?page=999999").content.decode()
+        )
+
     def test_closed_per_article_and_per_section(self):
         for page in (self.article, self.section):
             Discussion.objects.update_or_create(page_id=page.pk, defaults={"closed": True})

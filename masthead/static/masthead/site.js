@@ -112,12 +112,12 @@ if (commentsSection) {
   discussionLoad(commentsSection, url).catch(() => {});
 
   commentsSection.addEventListener("click", (event) => {
-    const link = event.target.closest("[data-sort]");
+    const link = event.target.closest("[data-discussion-link]");
     if (!link) return;
     event.preventDefault();
-    const sorted = new URL(link.href);
-    sorted.searchParams.set("fragment", "items");
-    discussionLoad(commentsSection, sorted).catch(() => (window.location.href = link.href));
+    const target = new URL(link.href);
+    target.searchParams.set("fragment", "items");
+    discussionLoad(commentsSection, target).catch(() => (window.location.href = link.href));
   });
 
   commentsSection.addEventListener("submit", async (event) => {
