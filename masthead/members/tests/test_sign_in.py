@@ -164,3 +164,15 @@ def test_the_visitor_endpoint_gives_a_member_their_name_and_nothing_of_the_admin
     client.force_login(member)
     data = client.get(f"/_visitor/?page={article.pk}").json()
     assert data == {"signed_in": True, "edit_url": "", "edit_label": "", "userbar": "", "name": "Zoya"}
+
+
+def test_codes_to_one_address_are_rate_limited(home, smtp_server, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    answers = []
+    for _ in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(Client().post("/account/login/code/", {"email": "someone@example.com"}))
+    assert [a.status_code for a in answers] == [302, 302, 302, 200, 200]
+    assert "Too many" in answers[3].content.decode()
+    assert len(smtp_server.messages) == 3  # allauth's limit: three codes a minute per address
