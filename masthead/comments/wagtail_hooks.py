@@ -3,6 +3,7 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
 from masthead.comments import admin_views
@@ -38,3 +39,22 @@ def register_comments_menu_item():
 def comments_button(page, user, view_name, next_url=None):
     if page.specific_class.__name__ in ("ArticlePage", "SectionPage") and user.has_perm(admin_views.MODERATE):
         yield Button("Comments", reverse("comments_admin:discussion", args=[page.pk]), icon_name="comment", priority=80)
+
+
+class ModerationPanel(Component):
+    """On the dashboard of those who moderate: how many comments wait, held and reported."""
+
+    name = "comments_waiting"
+    order = 93
+    template_name = "comments/admin/dashboard_panel.html"
+
+    def get_context_data(self, parent_context):
+        from masthead.comments.selectors import queue_counts
+
+        return {"counts": queue_counts()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_moderation_panel(request, panels):
+    if request.user.has_perm(admin_views.MODERATE):
+        panels.append(ModerationPanel())

@@ -46,7 +46,12 @@ class ModerationTests(TestCase):
         self.assertIn("Abusive or hateful", page)
         self.assertNotIn("Fine words", page)
         self.assertEqual(self.client.get("/admin/comments/?show=<script>&p=99999999999").status_code, 200)
-        self.assertIn(held.pk, [c.pk for c in [held]])
+        dashboard = self.client.get("/admin/").content.decode()
+        self.assertIn("1 held for approval", dashboard)
+        self.assertIn("1 reported", dashboard)
+        self.client.force_login(staff("Iryna", "Reporters"))
+        self.assertNotIn("held for approval", self.client.get("/admin/").content.decode())
+        self.assertTrue(Comment.objects.filter(pk=held.pk, status="held").exists())
 
     def test_every_action_changes_the_comment_and_is_logged(self):
         target = comment(self.article, self.olena, "Held", status="held")
