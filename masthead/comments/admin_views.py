@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from masthead.comments import selectors, services
 from masthead.comments.forms import BanForm
-from masthead.comments.models import Comment, ModerationAction
+from masthead.comments.models import MAX_ID, Comment, ModerationAction
 from masthead.comments.services import CommentRefused
 from masthead.members.models import User
 
@@ -27,6 +27,12 @@ ACTIONS = {
     ModerationAction.Kind.DISMISS: "Reports dismissed.",
     ModerationAction.Kind.DELETE: "Deleted.",
 }
+
+
+def _get_or_404(model, pk: int):
+    if pk >= MAX_ID:
+        raise Http404
+    return get_object_or_404(model, pk=pk)
 
 
 def _page_number(request) -> int:
@@ -55,9 +61,7 @@ def queue(request):
 @require_POST
 @permission_required(MODERATE)
 def act(request, comment_id: int):
-    comment = get_object_or_404(Comment, pk=comment_id) if comment_id < 2**62 else None
-    if comment is None:
-        raise Http404
+    comment = _get_or_404(Comment, comment_id)
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         messages.error(request, "Unknown action.")
@@ -81,9 +85,7 @@ def _back(request, default: str):
 
 @permission_required(MODERATE)
 def member(request, user_id: int):
-    person = get_object_or_404(User, pk=user_id) if user_id < 2**62 else None
-    if person is None:
-        raise Http404
+    person = _get_or_404(User, user_id)
     form = BanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +110,7 @@ def member(request, user_id: int):
 @require_POST
 @permission_required(MODERATE)
 def member_lift(request, user_id: int):
-    person = get_object_or_404(User, pk=user_id)
+    person = _get_or_404(User, user_id)
     if services.member_ban_lift(actor=request.user, member=person):
         messages.success(request, f"{person.public_name} can comment again.")
     return redirect("comments_admin:member", person.pk)
@@ -117,7 +119,7 @@ def member_lift(request, user_id: int):
 @require_POST
 @permission_required(MODERATE)
 def member_hide_all(request, user_id: int):
-    person = get_object_or_404(User, pk=user_id)
+    person = _get_or_404(User, user_id)
     hidden = services.member_comments_hide(actor=request.user, member=person, reason=request.POST.get("reason", ""))
     messages.success(request, f"Hid {hidden} comment{'s' if hidden != 1 else ''} by {person.public_name}.")
     return redirect("comments_admin:member", person.pk)
@@ -133,8 +135,8 @@ def log(request):
 @permission_required(MODERATE)
 def discussion(request, page_id: int):
     """Whether a page's (an article's, or a section's) comments are open; POST closes or opens them."""
-    page = get_object_or_404(Page, pk=page_id) if page_id < 2**62 else None
-    if page is None or page.specific_class.__name__ not in ("ArticlePage", "SectionPage"):
+    page = _get_or_404(Page, page_id)
+    if page.specific_class.__name__ not in ("ArticlePage", "SectionPage"):
         raise Http404("Comments are closed or opened on articles and sections.")
     from masthead.comments.models import Discussion
 

@@ -15,6 +15,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from masthead.outbox import SendStatus
 
 BODY_MAX_HARD = 10_000  # the most any setting allows
+MAX_ID = 2**62  # larger numbers in an address are no id (and would overflow SQLite's integers)
 
 
 class Comment(models.Model):

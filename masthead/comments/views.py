@@ -22,7 +22,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from masthead.comments import selectors, services
 from masthead.comments.forms import CommentForm, ReportForm
-from masthead.comments.models import Comment, CommentSettings
+from masthead.comments.models import MAX_ID, Comment, CommentSettings
 from masthead.comments.services import CommentRefused
 
 FRAGMENT = "comments/includes/discussion.html"
@@ -34,9 +34,6 @@ def _viewer(request):
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return None
     return request.user if request.user.is_authenticated else None
-
-
-MAX_ID = 2**62  # larger numbers in an address are no id (and would overflow SQLite's integers)
 
 
 def _article(article_id: int) -> Page:

@@ -96,6 +96,24 @@ class ModerationTests(TestCase):
         self.assertFalse(ModerationAction.objects.exists())
         self.assertEqual(self.client.post("/admin/comments/c/99999/", {"action": "hide"}).status_code, 404)
 
+    def test_hostile_addresses_and_values_answer_4xx(self):
+        huge = 2**70
+        for url in (
+            f"/admin/comments/c/{huge}/",
+            f"/admin/comments/member/{huge}/",
+            f"/admin/comments/member/{huge}/lift/",
+            f"/admin/comments/member/{huge}/hide-all/",
+            f"/admin/comments/page/{huge}/",
+        ):
+            self.assertEqual(self.client.post(url, {"action": "hide", "reason": "x"}).status_code, 404, url)
+        for query in ("?show=' OR 1=1 --", "?p=-1", "?p=" + "9" * 40, "?show=held&p=abc"):
+            self.assertEqual(self.client.get("/admin/comments/" + query).status_code, 200, query)
+            self.assertEqual(self.client.get("/admin/comments/log/" + query).status_code, 200, query)
+        target = comment(self.article, self.olena, "Shown")
+        self.assertEqual(self.act(target, "hide", reason="<script>alert(1)</script>" * 50).status_code, 302)
+        self.assertNotIn("<script>alert(1)", self.client.get("/admin/comments/log/").content.decode())
+        self.assertEqual(len(ModerationAction.objects.get().reason), 500)
+
     def test_ban_with_end_and_hide_all_in_one_action(self):
         earlier = [comment(self.article, self.olena, f"Earlier {n}") for n in range(3)]
         until = timezone.localtime() + timedelta(days=7)
