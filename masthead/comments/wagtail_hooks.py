@@ -58,3 +58,21 @@ class ModerationPanel(Component):
 def add_moderation_panel(request, panels):
     if request.user.has_perm(admin_views.MODERATE):
         panels.append(ModerationPanel())
+
+
+@hooks.register("before_delete_user")
+def user_deleted_in_the_admin(request, user):
+    """An administrator deletes an account in Settings → Users: its likes leave the counts, as when a member
+    deletes their own (their comments stay, anonymised)."""
+    from masthead.comments.services import member_comments_anonymise
+
+    member_comments_anonymise(user=user)
+
+
+@hooks.register("before_bulk_action")
+def users_deleted_in_the_admin(request, action_type, objects, action_class_instance):
+    if action_type == "delete" and objects and objects[0]._meta.label == "members.User":
+        from masthead.comments.services import member_comments_anonymise
+
+        for user in objects:
+            member_comments_anonymise(user=user)

@@ -169,6 +169,27 @@ class ModerationTests(TestCase):
         )
         self.assertEqual(self.client.get(f"/admin/comments/page/{self.home.pk}/").status_code, 404)
 
+    def test_an_administrator_deleting_a_member_keeps_the_counts_right(self):
+        from masthead.comments.services import comment_like
+
+        admin = staff("Ada", "Administrators")
+        admin.is_superuser = True
+        admin.save()
+        theirs = comment(self.article, self.petro, "Liked")
+        comment_like(member=self.olena, comment=theirs)
+        mine = comment(self.article, self.olena, "Mine")
+        self.client.force_login(admin)
+        response = self.client.post(f"/admin/users/delete/{self.olena.pk}/")
+        self.assertEqual(response.status_code, 302)
+        theirs.refresh_from_db()
+        mine.refresh_from_db()
+        self.assertEqual((theirs.like_count, mine.member), (0, None))
+        comment_like(member=self.petro, comment=theirs)  # and in bulk, from the users listing
+        response = self.client.post(f"/admin/bulk/members/user/delete/?id={self.petro.pk}", {})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(type(self.petro).objects.filter(pk=self.petro.pk).exists())
+        self.assertEqual(Comment.objects.get(pk=theirs.pk).like_count, 0)
+
     def test_reporters_and_members_cannot_moderate(self):
         target = comment(self.article, self.olena, "Shown")
         for user in (staff("Iryna", "Reporters"), self.petro):
