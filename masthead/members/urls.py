@@ -1,7 +1,8 @@
 """Members' addresses: allauth's sign-up and sign-in by code, under /account/, and the member's own pages.
 
 Only the parts of allauth that fit a password-free membership are reachable: /account/login/ goes straight
-to the emailed code, and the password and email-management views answer 404 (staff use the admin's).
+to the emailed code, and the password views answer 404 (staff use the admin's). /account/email/ changes the
+member's one address, confirmed by a code sent to the new one.
 """
 
 from django.urls import include, path, re_path
@@ -18,6 +19,6 @@ urlpatterns = [
 
 allauth_urlpatterns = [
     path("login/", RedirectView.as_view(pattern_name="account_request_login_code", query_string=True)),
-    re_path(r"^(password|email|reauthenticate|phone)/", views.password_free),
+    re_path(r"^(password|reauthenticate|phone)/", views.password_free),
     path("", include("allauth.urls")),
 ]

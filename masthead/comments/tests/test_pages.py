@@ -162,6 +162,10 @@ class PagesTests(TestCase):
         documents["fragment"] = self.client.get(f"/comments/{self.article.pk}/?fragment=items").content.decode()
         documents["account"] = self.client.get("/account/").content.decode()
         documents["account delete"] = self.client.get("/account/delete/").content.decode()
+        documents["account email"] = self.client.get("/account/email/").content.decode()
+        documents["account email refused"] = self.client.post(
+            "/account/email/", {"email": "bad", "action_add": ""}
+        ).content.decode()
         documents["account delete refused"] = self.client.post("/account/delete/", {}).content.decode()
         self.client.logout()
         for path in ("/account/signup/", "/account/login/code/", "/account/deleted/"):

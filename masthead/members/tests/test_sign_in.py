@@ -114,9 +114,7 @@ def test_a_member_cannot_reach_the_admin(site, client):
     assert client.get("/admin/pages/").status_code in {302, 403}
 
 
-@pytest.mark.parametrize(
-    "path", ["/account/password/reset/", "/account/password/change/", "/account/email/", "/account/reauthenticate/"]
-)
+@pytest.mark.parametrize("path", ["/account/password/reset/", "/account/password/change/", "/account/reauthenticate/"])
 def test_password_pages_do_not_exist_for_members(site, client, path):
     assert client.get(path).status_code == 404
 
@@ -176,3 +174,31 @@ def test_codes_to_one_address_are_rate_limited(home, smtp_server, django_capture
     assert [a.status_code for a in answers] == [302, 302, 302, 200, 200]
     assert "Too many" in answers[3].content.decode()
     assert len(smtp_server.messages) == 3  # allauth's limit: three codes a minute per address
+
+
+def test_a_member_changes_their_address_with_a_code_sent_to_the_new_one(
+    site, client, smtp_server, django_capture_on_commit_callbacks
+):
+    member = User.objects.create_user("member-c", email="old@example.com", display_name="C")
+    EmailAddress.objects.create(user=member, email="old@example.com", verified=True, primary=True)
+    client.force_login(member)
+    page = client.get("/account/email/")
+    assert page.status_code == 200 and "Your address now: old@example.com" in page.content.decode()
+    response = send(
+        client, django_capture_on_commit_callbacks, "/account/email/", {"email": "new@example.com", "action_add": ""}
+    )
+    assert response.status_code == 302
+    assert smtp_server.messages[-1]["to"] == ["new@example.com"]
+    member.refresh_from_db()
+    assert member.email == "old@example.com"  # not before the code
+    confirm = client.post("/account/confirm-email/", {"code": code_from(smtp_server.messages[-1])})
+    assert confirm.status_code == 302
+    member.refresh_from_db()
+    assert member.email == "new@example.com"
+    assert list(EmailAddress.objects.filter(user=member).values_list("email", "verified")) == [
+        ("new@example.com", True)
+    ]
+    for bad in ("not an address", "x" * 300 + "@example.com", "<script>@example.com"):
+        refused = client.post("/account/email/", {"email": bad, "action_add": ""})
+        assert refused.status_code == 200 and 'class="form__error"' in refused.content.decode(), bad
+    assert EmailAddress.objects.filter(user=member).count() == 1
