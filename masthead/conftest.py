@@ -226,3 +226,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("transactional:" + item.nodeid.split("::")[0]))
         elif cls is not None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.rsplit("::", 1)[0]))
+
+
+class BenchmarksFirst:
+    """The benchmarks' smoke tests (minutes, among tests of seconds) start first, one per process, instead of
+    last (pytest-django puts the tests without a database at the end): the other tests then fill the time
+    beside them rather than one process running them alone at the end."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        longest_first = ["bench.pages", "bench.newsletter", "bench.narration", "bench.page_render"]
+
+        def rank(item) -> int:
+            group = item.get_closest_marker("xdist_group")
+            name = str(group.args[0]) if group and group.args else ""
+            return longest_first.index(name) if name in longest_first else len(longest_first)
+
+        items.sort(key=rank)  # stable: the rest keep their order
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(BenchmarksFirst(), "masthead-benchmarks-first")

@@ -34,3 +34,17 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """The name readers see on this user's comments."""
         return self.display_name or self.get_full_name() or "Reader"
+
+
+class OutgoingEmail(models.Model):
+    """A sign-in or confirmation email waiting for the worker: kept only until its one try, so that the task
+    queue's rows (kept after they run) hold an id, not the address or the code."""
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Email {self.pk}"

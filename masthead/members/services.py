@@ -5,7 +5,7 @@ import logging
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from masthead.members.models import User
+from masthead.members.models import OutgoingEmail, User
 
 log = logging.getLogger(__name__)
 
@@ -14,20 +14,27 @@ def member_email_queue(*, to: str, subject: str, text: str, html: str = "") -> N
     """Send a sign-in or verification email from a background task once the request's data is committed."""
     from masthead.members.tasks import member_email_task
 
-    transaction.on_commit(lambda: member_email_task.enqueue(to=to, subject=subject, text=text, html=html))
+    email = OutgoingEmail.objects.create(to=to, subject=subject[:300], text=text, html=html)
+    transaction.on_commit(lambda: member_email_task.enqueue(email_id=email.pk))
 
 
-def member_email_send(*, to: str, subject: str, text: str, html: str = "") -> None:
-    """One try: a sign-in code is good for minutes, so a message that fails is not retried later (the reader
-    asks for a new code); the failure is logged for the admins."""
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
-    if html:
-        message.attach_alternative(html, "text/html")
+def member_email_send(*, email_id: int) -> str:
+    """One try, then the row goes: a sign-in code is good for minutes, so a message that fails is not retried
+    later (the reader asks for a new code); the failure is logged for the admins."""
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None:
+        return "gone"  # sent (or tried) already, or its member deleted their account
+    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to])
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
     try:
         message.send()
     except Exception as error:  # noqa: BLE001 (any mail server failure: logged, the reader can ask again)
-        log.warning("Member email %r could not be sent (%s: %s)", subject, type(error).__name__, error)
-        raise
+        log.warning("Member email %s could not be sent (%s: %s)", email_id, type(error).__name__, error)
+        return "failed"
+    finally:
+        OutgoingEmail.objects.filter(pk=email_id).delete()
+    return "sent"
 
 
 def writes_articles(*, user: User) -> bool:
@@ -53,6 +60,7 @@ def member_delete(*, user: User) -> None:
         address.lower() for address in user.emailaddress_set.values_list("email", flat=True)
     }
     member_comments_anonymise(user=user)
+    OutgoingEmail.objects.filter(to__in=[e for e in emails if e]).delete()
     for subscriber in Subscriber.objects.filter(email__in=[e for e in emails if e]):
         subscriber_forget(subscriber=subscriber)
     user.delete()  # its other sessions end with it: they name a user who no longer exists

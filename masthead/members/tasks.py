@@ -4,8 +4,8 @@ from django_tasks import task
 
 
 @task()
-def member_email_task(to: str, subject: str, text: str, html: str = ""):
-    """Send one sign-in or verification email."""
+def member_email_task(email_id: int):
+    """Send one sign-in or verification email (its row goes after the try)."""
     from masthead.members import services
 
-    services.member_email_send(to=to, subject=subject, text=text, html=html)
+    return services.member_email_send(email_id=email_id)

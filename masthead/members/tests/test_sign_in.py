@@ -202,3 +202,22 @@ def test_a_member_changes_their_address_with_a_code_sent_to_the_new_one(
         refused = client.post("/account/email/", {"email": bad, "action_add": ""})
         assert refused.status_code == 200 and 'class="form__error"' in refused.content.decode(), bad
     assert EmailAddress.objects.filter(user=member).count() == 1
+
+
+def test_the_task_queue_holds_no_address_or_code(
+    site, client, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from masthead.members.models import OutgoingEmail
+    from masthead.members.services import member_email_send
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send(client, django_capture_on_commit_callbacks, "/account/login/code/", {"email": "someone@example.com"})
+    queued = DBTaskResult.objects.get()
+    assert "someone@example.com" not in str(queued.args_kwargs)
+    email_id = queued.args_kwargs["kwargs"]["email_id"]
+    assert OutgoingEmail.objects.get(pk=email_id).to == "someone@example.com"
+    assert member_email_send(email_id=email_id) == "sent"
+    assert not OutgoingEmail.objects.exists() and len(smtp_server.messages) == 1
+    assert member_email_send(email_id=email_id) == "gone"  # a rerun sends nothing
