@@ -35,17 +35,14 @@ def _get_or_404(model, pk: int):
     return get_object_or_404(model, pk=pk)
 
 
-def _page_number(request) -> int:
-    value = request.GET.get("p", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
-
-
 @permission_required(MODERATE)
 def queue(request):
     show = request.GET.get("show", "held")
     if show not in dict(SHOWS):
         show = "held"
-    page = Paginator(selectors.moderation_queue(show=show), 50).get_page(_page_number(request))
+    page = Paginator(selectors.moderation_queue(show=show), 50).get_page(
+        request.GET.get("p")
+    )  # any nonsense gives a valid page
     context = {
         "page_title": "Comments",
         "header_icon": "comment",
@@ -127,7 +124,9 @@ def member_hide_all(request, user_id: int):
 
 @permission_required(MODERATE)
 def log(request):
-    page = Paginator(selectors.moderation_log(limit=5000), 100).get_page(_page_number(request))
+    page = Paginator(selectors.moderation_log(limit=5000), 100).get_page(
+        request.GET.get("p")
+    )  # any nonsense gives a valid page
     context = {"page_title": "Moderation log", "header_icon": "list-ul", "page_obj": page}
     return TemplateResponse(request, "comments/admin/log.html", context)
 

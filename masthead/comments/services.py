@@ -4,7 +4,6 @@ moderating, banning and closing discussions. Every refusal is a `CommentRefused`
 import re
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -22,6 +21,7 @@ from masthead.comments.models import (
     Notice,
     Report,
 )
+from masthead.comments.selectors import member_ban_in_force
 from masthead.members.text import text_clean
 from masthead.ratelimit import rate_limit_hit
 
@@ -104,7 +104,7 @@ def comment_edit(*, member, comment: Comment, body: str) -> Comment:
             update |= {"status": Status.HELD, "held_reason": "more links than allowed"}
         Comment.objects.filter(pk=comment.pk).update(**update)
         comment.refresh_from_db()
-        _changed(comment)
+        _changed(article_id=comment.article_id)
     return comment
 
 
@@ -118,7 +118,7 @@ def comment_delete_own(*, member, comment: Comment) -> None:
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(status=Status.DELETED, body="", open_reports=0)
         Report.objects.filter(comment=comment, resolved_at__isnull=True).update(resolved_at=timezone.now())
-        _changed(comment)
+        _changed(article_id=comment.article_id)
 
 
 def comment_like(*, member, comment: Comment) -> bool:
@@ -168,14 +168,10 @@ def comment_report(*, member, comment: Comment, reason: str) -> Report:
     return report
 
 
-def member_banned(member) -> Ban | None:
-    return Ban.objects.filter(Ban.in_force_q(), member=member).order_by("-created_at").first()
-
-
 def _may_write(member) -> None:
     if not member.is_active:
         raise CommentRefused("Sign in to comment.", status=403)
-    ban = member_banned(member)
+    ban = member_ban_in_force(member=member)
     if ban is not None:
         until = f" until {timezone.localtime(ban.until):%B %-d, %Y %H:%M}" if ban.until else ""
         raise CommentRefused(f"You can't comment{until}: {ban.reason}", status=403)
@@ -215,7 +211,7 @@ def _held_reason(member, body: str, cfg) -> str:
 
 def _published(comment: Comment) -> None:
     """A comment became visible: its article's count, the cached comments page, and the emails it causes."""
-    _changed(comment)
+    _changed(article_id=comment.article_id)
     if comment.parent_id:
         parent_member = Comment.objects.filter(pk=comment.parent_id).values_list("member", flat=True).first()
         if parent_member and parent_member != comment.member_id:
@@ -229,9 +225,10 @@ def _published(comment: Comment) -> None:
         _notice(Notice.Kind.ARTICLE, comment=comment, recipient_id=user_id)
 
 
-def _changed(comment: Comment) -> None:
-    discussion_recount(article_id=comment.article_id)
-    _pages_purge(comment.article_id)
+def _changed(*, article_id: int) -> None:
+    """Comments of the article changed: its count, and its cached discussion page."""
+    discussion_recount(article_id=article_id)
+    _pages_purge(article_id)
 
 
 def discussion_recount(*, article_id: int) -> int:
@@ -311,8 +308,7 @@ def comment_moderate(*, actor, comment: Comment, action: str, reason: str = "") 
             )
             article_id = comment.article_id
             comment.delete()
-            discussion_recount(article_id=article_id)
-            _pages_purge(article_id)
+            _changed(article_id=article_id)
             return
         was_held = comment.status == Status.HELD
         if action == Kind.APPROVE:
@@ -346,7 +342,7 @@ def comment_moderate(*, actor, comment: Comment, action: str, reason: str = "") 
         if was_held and comment.status == Status.PUBLISHED:
             _published(comment)
         else:
-            _changed(comment)
+            _changed(article_id=comment.article_id)
 
 
 def member_ban(*, actor, member, reason: str, until: datetime | None = None, hide_all: bool = False) -> Ban:
@@ -385,8 +381,7 @@ def member_comments_hide(*, actor, member, reason: str = "") -> int:
         Report.objects.filter(comment__member=member, resolved_at__isnull=True).update(resolved_at=timezone.now())
         ModerationAction.objects.create(kind=Kind.HIDE_ALL, actor=actor, member=member, reason=reason, count=hidden)
         for article_id in articles:
-            discussion_recount(article_id=article_id)
-            _pages_purge(article_id)
+            _changed(article_id=article_id)
     return hidden
 
 
@@ -415,7 +410,3 @@ def member_comments_anonymise(*, user) -> None:
     Report.objects.filter(member=user).update(member=None)
     ModerationAction.objects.filter(member=user).update(member=None)
     Comment.objects.filter(member=user).update(member=None)
-
-
-def editors_emails() -> list[str]:
-    return list(settings.MASTHEAD_EDITORS_EMAIL)

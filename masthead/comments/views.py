@@ -57,7 +57,7 @@ def _context(request, article, *, viewer, sort: str, message: str = "", error: b
     page = _page_number(request)
     comments, more = selectors.thread(article=article, sort=sort, viewer=viewer, page=page)
     ids = [c.pk for c in comments] + [r.pk for c in comments for r in c.shown_replies]
-    ban = services.member_banned(viewer) if viewer else None
+    ban = selectors.member_ban_in_force(member=viewer) if viewer else None
     return {
         "article": article,
         "comments": comments,
@@ -102,7 +102,7 @@ def _answer(
 ):
     """After a POST: the fragment (for the page's script, which sends `X-Requested-With: fetch`), else a
     redirect back to the discussion (or, for an error, the page with the message)."""
-    fetch = request.headers.get("X-Requested-With") == "fetch"
+    fetch = _fetch(request)
     error = status >= 400
     sort = request.POST.get("sort") or request.GET.get("sort") or "newest"
     if fetch or error:
@@ -137,23 +137,14 @@ def post(request, article_id: int):
     if refusal:
         return refusal
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        message = " ".join(e for errors in form.errors.values() for e in errors)
-        return _answer(request, article, viewer=viewer, message=message, status=400, form=form)
     try:
+        if not form.is_valid():
+            raise CommentRefused(_errors(form))
         comment = services.comment_post(
             member=viewer, article=article, body=form.cleaned_data["body"], parent_id=form.cleaned_data["parent"]
         )
     except CommentRefused as refused:
-        return _answer(
-            request,
-            article,
-            viewer=viewer,
-            message=refused.message,
-            status=refused.status,
-            retry_after=refused.retry_after,
-            form=form,
-        )
+        return _refused(request, article, viewer, refused, form=form)
     message = (
         "Thank you: your comment will appear once an editor has read it."
         if comment.status == Comment.Status.HELD
@@ -173,6 +164,17 @@ def _fetch(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+def _refused(request, article, viewer, refused: CommentRefused, *, form=None):
+    return _answer(
+        request, article, viewer=viewer, message=refused.message, status=refused.status,
+        retry_after=refused.retry_after, form=form,
+    )  # fmt: skip
+
+
+def _errors(form) -> str:
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
 def _comment_action(action):
     """A POST about one comment: the comment, its (live) article and the signed-in member, or the refusal."""
 
@@ -188,14 +190,7 @@ def _comment_action(action):
         try:
             message, anchor = action(request, viewer, comment)
         except CommentRefused as refused:
-            return _answer(
-                request,
-                article,
-                viewer=viewer,
-                message=refused.message,
-                status=refused.status,
-                retry_after=refused.retry_after,
-            )
+            return _refused(request, article, viewer, refused)
         return _answer(request, article, viewer=viewer, message=message, anchor=anchor)
 
     view.__name__ = action.__name__
@@ -206,7 +201,7 @@ def _comment_action(action):
 def edit(request, viewer, comment):
     form = CommentForm(request.POST)
     if not form.is_valid():
-        raise CommentRefused(" ".join(e for errors in form.errors.values() for e in errors))
+        raise CommentRefused(_errors(form))
     comment = services.comment_edit(member=viewer, comment=comment, body=form.cleaned_data["body"])
     held = comment.status == Comment.Status.HELD
     return (

@@ -35,3 +35,15 @@ def article_by(writer: User | None = None, **kwargs):
 
 def comment(article, by: User, body: str = "A comment.", **kwargs) -> Comment:
     return Comment.objects.create(article=article, member=by, body=body, **kwargs)
+
+
+def discussion_cast(cls) -> None:
+    """What most comments tests start from (in `setUpTestData`): the site, a reporter's live article and two
+    members, as `cls.writer`, `cls.article`, `cls.olena`, `cls.petro`."""
+    from masthead.newsroom.services import site_structure_ensure
+
+    site_structure_ensure(site_name="Test Newsroom", hostname="testserver")
+    cls.writer = staff("Iryna", "Reporters")
+    cls.article = article_by(cls.writer, title="Families under pressure", slug="families")
+    cls.olena = member("Olena")
+    cls.petro = member("Petro")

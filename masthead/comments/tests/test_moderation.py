@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from masthead.comments.models import Ban, Comment, Discussion, ModerationAction, Notice
 from masthead.comments.services import comment_post, comment_report
-from masthead.comments.tests.factories import article_by, comment, member, staff
+from masthead.comments.tests.factories import article_by, comment, discussion_cast, member, staff
 from masthead.newsroom.services import site_structure_ensure
 from masthead.newsroom.tests.factories import SectionPageFactory
 
@@ -207,11 +207,7 @@ class ModerationTests(TestCase):
 class NoticeTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        site_structure_ensure(site_name="Test Newsroom", hostname="testserver")
-        cls.writer = staff("Iryna", "Reporters")
-        cls.article = article_by(cls.writer, title="Families under pressure", slug="families")
-        cls.olena = member("Olena")
-        cls.petro = member("Petro")
+        discussion_cast(cls)
 
     def test_reply_and_author_emails_sent_once(self):
         with self.captureOnCommitCallbacks(execute=True):

@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.test import TestCase, override_settings
 
 from masthead.comments.models import Comment
-from masthead.comments.tests.factories import article_by, comment, member, staff
+from masthead.comments.tests.factories import article_by, comment, discussion_cast, member, staff
 from masthead.newsroom.services import site_structure_ensure
 from masthead.tests.helpers import html_errors
 
@@ -60,11 +60,7 @@ class Elements(HTMLParser):
 class PagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        site_structure_ensure(site_name="Test Newsroom", hostname="testserver")
-        cls.writer = staff("Iryna", "Reporters")
-        cls.article = article_by(cls.writer, title="Families under pressure", slug="families")
-        cls.olena = member("Olena")
-        cls.petro = member("Petro")
+        discussion_cast(cls)
 
     def test_nothing_a_member_types_becomes_markup(self):
         for text in XSS:
