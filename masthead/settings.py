@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "masthead.newsroom",
     "masthead.newsletters",
     "masthead.narration",
+    "masthead.discovery",
     "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

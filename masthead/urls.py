@@ -14,6 +14,7 @@ from masthead.newsroom import views as newsroom_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("masthead.discovery.urls")),
     path("tag/<str:slug>/", public_page(newsroom_views.tag), name="tag"),
     path("author/<str:slug>/", public_page(newsroom_views.author), name="author"),
     path("newsletters/", include("masthead.newsletters.urls")),

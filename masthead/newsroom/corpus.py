@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from masthead.discovery.selectors import story_listing_paths
 from masthead.newsroom import services
 from masthead.newsroom.demo import draw_picture, image_create, load_demo, progress
 from masthead.newsroom.models import (
@@ -286,10 +287,12 @@ class _ArticleMaker:
         new_tags = {name for story in stories for name in story["tags"]} - self.tags.keys()
         if new_tags:
             Tag.objects.bulk_create([Tag(name=name, slug=_tag_slug(name)) for name in sorted(new_tags)])
-            self.tags.update(Tag.objects.filter(name__in=new_tags).values_list("name", "pk"))
+            made = Tag.objects.filter(name__in=new_tags).values_list("name", "pk", "slug")
+            self.tags.update((name, pk) for name, pk, _ in made)
+            self.addresses.tags.update((name, slug) for name, _, slug in made)
         bylines, tag_links, corrections, addresses = [], [], [], []
         for story, pk in zip(stories, ids, strict=True):
-            addresses.append(PublicAddresses(page_id=pk, paths=self.addresses.of(story)))
+            addresses.append(PublicAddresses(page_id=pk, paths=self.addresses.of(story, pk)))
             bylines += [ArticleAuthor(article_id=pk, author_id=a, sort_order=n) for n, a in enumerate(story["authors"])]
             tag_links += [ArticleTag(content_object_id=pk, tag_id=self.tags[name]) for name in set(story["tags"])]
             if self.rng.random() < 0.03:
@@ -308,29 +311,24 @@ class _Addresses:
 
     def __init__(self, sections: list[SectionPage]):
         self.sections = {
-            section.pk: {
-                above.get_url_parts()[2] for above in SectionPage.objects.ancestor_of(section, inclusive=True).live()
-            }
+            section.pk: [above.slug for above in SectionPage.objects.ancestor_of(section, inclusive=True).live()]
             for section in sections
         }
         news_feed = NewsFeedPage.objects.live().first()
         self.news_feed = news_feed.get_url_parts()[2] if news_feed else None
-        self.tags = {
-            name: reverse("tag", kwargs={"slug": slug}) for name, slug in Tag.objects.values_list("name", "slug")
-        }
-        self.authors = {
-            pk: reverse("author", kwargs={"slug": slug}) for pk, slug in Author.objects.values_list("pk", "slug")
-        }
+        self.tags = dict(Tag.objects.values_list("name", "slug"))
+        self.authors = dict(Author.objects.values_list("pk", "slug"))
 
-    def of(self, story: dict) -> list[str]:
-        paths = {"/", f"/{story['page'].slug}/", *self.sections[story["article"]["section_id"]]}
-        for name in story["tags"]:
-            if name not in self.tags:
-                self.tags[name] = reverse("tag", kwargs={"slug": _tag_slug(name)})
-            paths.add(self.tags[name])
-        paths.update(self.authors[author] for author in story["authors"])
+    def of(self, story: dict, pk: int) -> list[str]:
+        sections = self.sections[story["article"]["section_id"]]
+        tags = [self.tags[name] for name in set(story["tags"])]
+        authors = [self.authors[author] for author in story["authors"]]
+        paths = {"/", f"/{story['page'].slug}/", *(f"/{slug}/" for slug in sections)}
+        paths.update(reverse("tag", kwargs={"slug": slug}) for slug in tags)
+        paths.update(reverse("author", kwargs={"slug": slug}) for slug in authors)
         if story["article"]["news_feed"] and self.news_feed:
             paths.add(self.news_feed)
+        paths |= story_listing_paths(article_id=pk, sections=sections, tags=tags, authors=authors)
         return sorted(paths)
 
 

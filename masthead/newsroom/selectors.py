@@ -163,6 +163,9 @@ def home_page_context(*, home: HomePage, version: int) -> dict:
     }
 
 
+SHARED = ("bylines", "tags", "corrections")
+
+
 def article_published(*, article: ArticlePage, request, version: int) -> dict:
     """What the article's published version holds besides its own row: the body as HTML with its reading time,
     the bylines, tags and corrections. All of it changes only when the article is published again (or an author
@@ -170,8 +173,10 @@ def article_published(*, article: ArticlePage, request, version: int) -> dict:
     version and kept, as Ghost keeps each post's HTML beside its source. A preview reads it afresh."""
 
     def read() -> dict:
+        from masthead.discovery.sharing import article_share
+
         html = render_to_string("newsroom/includes/article_body.html", {"page": article, "request": request})
-        return {
+        published = {
             "html": html,
             "minutes": article.reading_minutes,
             "bylines": [byline.author for byline in article.authors.select_related("author__photo")],
@@ -179,6 +184,9 @@ def article_published(*, article: ArticlePage, request, version: int) -> dict:
             "corrections": list(article.corrections.values("date", "text")),
             "narration": narration_for(article_id=article.pk),
         }
+        share = article_share(article=article, request=request, **{k: published[k] for k in SHARED})
+        published["head"] = render_to_string("discovery/includes/share.html", {"share": share})
+        return published
 
     if getattr(request, "is_preview", False) or not article.live or article.last_published_at is None:
         return read()
@@ -272,16 +280,23 @@ def page_addresses(*, page) -> set[str]:
     if isinstance(page, HomePage | SectionPage):
         paths.add("/")  # the home page's section blocks
     if isinstance(page, ArticlePage):
+        from masthead.discovery.selectors import story_listing_paths
+
         paths.add("/")
+        sections = []
         if page.section_id and (section := SectionPage.objects.filter(pk=page.section_id).first()):
-            paths.update(_path(s) for s in SectionPage.objects.ancestor_of(section, inclusive=True).live())
-        paths.update(reverse("tag", kwargs={"slug": slug}) for slug in page.tags.values_list("slug", flat=True))
-        paths.update(
-            reverse("author", kwargs={"slug": slug})
-            for slug in Author.objects.filter(bylines__article=page).values_list("slug", flat=True)
-        )
+            sections = list(SectionPage.objects.ancestor_of(section, inclusive=True).live())
+            paths.update(_path(s) for s in sections)
+        tags = list(page.tags.values_list("slug", flat=True))
+        authors = list(Author.objects.filter(bylines__article=page).values_list("slug", flat=True))
+        paths.update(reverse("tag", kwargs={"slug": slug}) for slug in tags)
+        paths.update(reverse("author", kwargs={"slug": slug}) for slug in authors)
         if page.news_feed and (news_feed := NewsFeedPage.objects.live().first()):
             paths.add(_path(news_feed))
+        # Its feeds and sitemaps (discovery).
+        paths |= story_listing_paths(
+            article_id=page.pk, sections=[s.slug for s in sections], tags=tags, authors=authors
+        )
     paths.discard(None)
     return paths
 

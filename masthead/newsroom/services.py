@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from masthead import http_cache, outbox
+from masthead.discovery.models import DiscoverySettings
 from masthead.locks import lock_acquire, lock_release
 from masthead.newsroom import selectors, serving
 from masthead.newsroom.models import (
@@ -55,10 +56,14 @@ def site_structure_ensure(*, site_name: str, hostname: str = "localhost", port: 
         home = root.add_child(instance=HomePage(title=site_name, slug="home"))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=site_name)
+        site = Site.objects.create(
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=site_name
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
+    for model in (NewsroomSettings, DiscoverySettings):  # made now, not by the first reader's request
+        model.for_site(site)
 
     archive = ArticleIndexPage.objects.child_of(home).first()
     if archive is None:

@@ -111,25 +111,37 @@ def _best_site(sites: list[Site], hostname: str, port: int | None) -> Site | Non
     return None
 
 
-def _settings_load(site: Site):
-    """The settings with the site icon loaded too (every page's <head> names it), kept together in the cache."""
-    from masthead.newsroom.models import NewsroomSettings
+# The site settings every page reads, kept in the shared cache (dropped by `serving_cache_expire`).
+CACHED_SETTINGS = ("newsroom.NewsroomSettings", "discovery.DiscoverySettings")
 
-    newsroom_settings = NewsroomSettings.for_site(site)
-    newsroom_settings.icon  # noqa: B018 (loaded now, so the cached copy carries it)
-    return newsroom_settings
+
+def _settings_key(label: str, site_id: int) -> str:
+    return f"serving:settings:{label.lower()}:{site_id}"
+
+
+def _settings_load(model, site: Site):
+    """The settings with the site icon loaded too (every page's <head> names it), kept together in the cache."""
+    site_settings = model.for_site(site)
+    if hasattr(model, "icon"):
+        site_settings.icon  # noqa: B018 (loaded now, so the cached copy carries it)
+    return site_settings
+
+
+def site_settings_for_request(request, site: Site, model):
+    """`model.for_request` (a Wagtail site setting), from the cache; left on the request where Wagtail looks."""
+    attribute = model.get_cache_attr_name()
+    if not hasattr(request, attribute):
+        key = _settings_key(model._meta.label, site.pk)
+        site_settings = cache.get_or_set(key, lambda: _settings_load(model, site), None)
+        site_settings._request = request
+        setattr(request, attribute, site_settings)
+    return getattr(request, attribute)
 
 
 def newsroom_settings_for_request(request, site: Site):
-    """NewsroomSettings.for_request, from the cache; left on the request where Wagtail looks for it."""
     from masthead.newsroom.models import NewsroomSettings
 
-    attribute = NewsroomSettings.get_cache_attr_name()
-    if not hasattr(request, attribute):
-        newsroom_settings = cache.get_or_set(f"serving:settings:{site.pk}", lambda: _settings_load(site), None)
-        newsroom_settings._request = request
-        setattr(request, attribute, newsroom_settings)
-    return getattr(request, attribute)
+    return site_settings_for_request(request, site, NewsroomSettings)
 
 
 def pages_version(request) -> int:
@@ -203,9 +215,8 @@ def serving_cache_expire() -> None:
     request in between caches what it read before the commit)."""
 
     def expire():
-        keys = [SITES_KEY, RESTRICTIONS_KEY] + [
-            f"serving:settings:{pk}" for pk in Site.objects.values_list("pk", flat=True)
-        ]
+        sites = Site.objects.values_list("pk", flat=True)
+        keys = [SITES_KEY, RESTRICTIONS_KEY] + [_settings_key(m, pk) for m in CACHED_SETTINGS for pk in sites]
         cache.delete_many(keys)
 
     expire()

@@ -15,6 +15,7 @@ from django.views.static import serve
 from taggit.models import Tag
 from wagtail.models import Page
 
+from masthead.discovery import sharing
 from masthead.http_cache import SIGNED_IN_COOKIE
 from masthead.newsroom import selectors
 from masthead.newsroom.models import ArticleListing, Author, TagDetail
@@ -28,14 +29,16 @@ def tag(request, slug):
     except TagDetail.DoesNotExist:
         detail = None
     articles = selectors.listing_page(ArticleListing.Kind.TAG, tag.pk, request=request)
-    return render(request, "newsroom/tag.html", {"tag": tag, "detail": detail, "articles": articles})
+    share = sharing.tag_share(tag=tag, detail=detail, request=request, page_number=articles.number)
+    return render(request, "newsroom/tag.html", {"tag": tag, "detail": detail, "articles": articles, "share": share})
 
 
 @require_safe
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = selectors.listing_page(ArticleListing.Kind.AUTHOR, author.pk, request=request)
-    return render(request, "newsroom/author.html", {"author": author, "articles": articles})
+    share = sharing.author_share(author=author, request=request, page_number=articles.number)
+    return render(request, "newsroom/author.html", {"author": author, "articles": articles, "share": share})
 
 
 @require_safe

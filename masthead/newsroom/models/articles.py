@@ -93,6 +93,21 @@ class ArticlePage(FlatURLMixin, Page):
     updated_at = models.DateTimeField(
         "updated", null=True, blank=True, help_text="Set when the story changed in substance."
     )
+    social_title = models.CharField(
+        "title when shared",
+        max_length=200,
+        blank=True,
+        help_text="The title a shared link shows on social networks and messengers. Empty: the headline.",
+    )
+    social_image = models.ForeignKey(
+        "newsroom.NewsroomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="picture when shared",
+        help_text="Cropped to 1200×630 around its focal point. Empty: the featured image.",
+    )
 
     content_panels = [
         TitleFieldPanel("title", heading="Headline", placeholder="Headline*"),
@@ -106,6 +121,9 @@ class ArticlePage(FlatURLMixin, Page):
         FieldPanel("publish_anyway"),
         FieldPanel("newsletters", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel([FieldPanel("narrated"), NarrationPanel()], "Narration"),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel([FieldPanel("social_title"), FieldPanel("social_image")], "Sharing"),
     ]
     # Autocomplete too: every search in the admin (the desk, the page search, the choosers) is an autocomplete
     # search, and an editor looks for a word of the body or a byline, whole or begun ("Zoloti", "Hrazh").

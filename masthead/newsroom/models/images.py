@@ -11,6 +11,8 @@ RENDITION_SETS = {
     "figure": {fmt: [f"width-{w}|format-{fmt}" for w in (480, 800, 1200, 1600)] for fmt in ("webp", "jpeg")},
     "portrait": {"webp": ["fill-96x96|format-webp", "fill-192x192|format-webp"]},
     "portrait-large": {"webp": ["fill-160x160|format-webp", "fill-320x320|format-webp"]},
+    # Link previews on social networks and messengers (Open Graph, Twitter cards) and structured data.
+    "social": {"jpeg": ["fill-1200x630|format-jpeg"]},
     # The site icon (settings): browser tab, phones' home screens, the web app manifest.
     "icon": {"png": [f"fill-{size}x{size}|format-png" for size in (32, 180, 192, 512)]},
 }

@@ -23,6 +23,8 @@ RESERVED_SLUGS = frozenset(
         "documents",
         "search",
         "feeds",
+        "rss",
+        "ghost",
         "api",
         "accounts",
         "account",
