@@ -148,13 +148,23 @@ class StoriesFeed(Feed):
         return extra
 
 
+SLUG = re.compile(r"[-\w]{1,255}")
+
+
+def _slug(slug: str) -> str:
+    """The slug asked for, or 404 for one no page could have (a NUL byte would be an error in PostgreSQL)."""
+    if not SLUG.fullmatch(slug):
+        raise Http404("No such feed")
+    return slug
+
+
 class SectionFeed(StoriesFeed):
     kind = "section"
 
     def get_object(self, request, slug=None):
         from masthead.newsroom.models import SectionPage
 
-        section = SectionPage.objects.live().filter(slug=slug).first()
+        section = SectionPage.objects.live().filter(slug=_slug(slug)).first()
         if section is None:
             raise Http404("No such section")
         return section
@@ -175,7 +185,7 @@ class TagFeed(StoriesFeed):
     def get_object(self, request, slug=None):
         from taggit.models import Tag
 
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag, slug=_slug(slug))
 
     def subject(self, tag):
         return tag.name
@@ -193,7 +203,7 @@ class AuthorFeed(StoriesFeed):
     def get_object(self, request, slug=None):
         from masthead.newsroom.models import Author
 
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author, slug=_slug(slug))
 
     def subject(self, author):
         return author.name

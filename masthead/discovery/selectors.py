@@ -73,3 +73,19 @@ def story_listing_paths(*, article_id: int, sections: list[str], tags: list[str]
         reverse("discovery:sitemap_authors", args=[1]),
     }
     return paths
+
+
+def search_options(*, version: int) -> dict[str, list[tuple[str, str]]]:
+    """The sections and the authors with a story, for the search page's filters (kept until a page changes)."""
+    from masthead.newsroom.models import Author, SectionPage
+    from masthead.newsroom.serving import versioned_cache
+
+    def read():
+        sections = [
+            (slug, title) for slug, title in SectionPage.objects.live().order_by("path").values_list("slug", "title")
+        ]
+        bylined = ArticleListing.objects.filter(kind=ArticleListing.Kind.AUTHOR).values("key")
+        authors = list(Author.objects.filter(pk__in=bylined).order_by("name").values_list("slug", "name"))
+        return {"sections": sections, "authors": authors}
+
+    return versioned_cache.get_or_set(f"search-options:{version}", read, 24 * 3600)

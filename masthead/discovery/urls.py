@@ -13,7 +13,7 @@ def _feed(feed_class):
 
 
 urlpatterns = [
-    path("search/", public_page(views.search), name="search"),
+    path("search/", public_page(views.search_page), name="search"),
     path("feeds/rss/", _feed(feeds.StoriesFeed), name="feed_rss"),
     path("feeds/atom/", _feed(feeds.atom(feeds.StoriesFeed)), name="feed_atom"),
     path("rss/", _feed(feeds.StoriesFeed), name="ghost_rss"),  # Ghost's address for the site's feed

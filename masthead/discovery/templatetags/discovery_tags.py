@@ -43,3 +43,14 @@ def _for_page(page, request, context) -> dict:
     if isinstance(page, SectionPage):
         return sharing.section_share(page=page, request=request, page_number=number)
     return sharing.page_share(page=page, request=request, page_number=number)
+
+
+@register.simple_tag(takes_context=True)
+def result_cards(context, results) -> list[tuple[str, dict]]:
+    """Each search result's story card (from the card cache, as listings show them) with its hit."""
+    from masthead.newsroom.templatetags.newsroom_tags import cards
+
+    made = cards(context, results.ids, "top")
+    if len(made) != len(results.ids):  # a story went out of view since the search: pair the rest one by one
+        return [(card[0], hit) for hit in results.hits if (card := cards(context, [hit["id"]], "top"))]
+    return list(zip(made, results.hits, strict=True))

@@ -165,11 +165,13 @@ class ArticlePage(FlatURLMixin, Page):
         return context
 
     @property
+    def body_text(self) -> str:
+        """The words a reader reads in the body, as plain text (search snippets, the Content API's plaintext)."""
+        return "\n\n".join(text for block in self.body if (text := _block_text(block).strip()))
+
+    @property
     def word_count(self) -> int:
-        words = len(self.standfirst.split())
-        for block in self.body:
-            words += len(_block_text(block).split())
-        return words
+        return len(self.standfirst.split()) + len(self.body_text.split())
 
     @property
     def reading_minutes(self) -> int:
