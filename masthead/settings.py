@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "masthead.newsletters",
     "masthead.narration",
     "masthead.discovery",
+    "masthead.api",
     "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
