@@ -52,3 +52,27 @@ class DiscoverySettings(BaseSiteSetting):
 
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", self.language or ""):
             raise ValidationError({"language": "A language code such as en, uk or pt-BR."})
+
+
+class StoryIndex(models.Model):
+    """A live story as the search page searches it: its text, and its filters as words (`facets`: `s<section id>`,
+    `a<author id>` for each byline, `k_story` or `k_news`). `key` orders the stories newest first (the time of
+    first publication in seconds, shifted, with the page id below it) and is the row id of the full-text index
+    over these columns: SQLite's FTS5 table `discovery_storyfts` (external content, this table), PostgreSQL's
+    `document` (every word) and `head` (the headline and standfirst, for ranking) tsvector columns, both made by
+    migration 0002 for their database only. Kept by `services.story_index_update` / `story_index_remove`."""
+
+    page = models.OneToOneField("newsroom.ArticlePage", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    key = models.BigIntegerField(unique=True)
+    published = models.DateTimeField()
+    title = models.TextField()
+    standfirst = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    facets = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "story in the search index"
+        verbose_name_plural = "search index"
+
+    def __str__(self):
+        return self.title

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from masthead.discovery.services import KEY_SHIFT
 
 PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 results: past them a reader narrows the search
@@ -102,39 +105,140 @@ def day_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
+CANDIDATES = 1000  # the newest matches ranked for relevance; a page past them narrows the search
+RECENCY_DAYS = 30  # a story this many days older ranks as if half as relevant
+MAX_TERMS = 12
+
+
 def stories_search(*, criteria: dict, number: int) -> Results:
     """One page of the live stories that match `criteria` (text, section slug, author slug, since/until dates,
-    kind "story" or "news"), best first; without text, newest first."""
-    from masthead.newsroom.models import ArticleAuthor, ArticlePage, SectionPage
+    kind "story" or "news"). With words: the newest `CANDIDATES` stories holding all of them (each word also
+    matches the words it begins, which stands in for stemming in every language), ranked by relevance (a word
+    in the headline counts most, then the standfirst, then the body) weighed down by age; without words, newest
+    first. The count stops at `CANDIDATES` ("more than 1,000")."""
+    from masthead.discovery.models import StoryIndex
+    from masthead.newsroom.models import Author, SectionPage
 
-    articles = ArticlePage.objects.live()
+    number = max(1, min(number, MAX_PAGES))
+    words = terms(criteria["text"])[:MAX_TERMS]
+    facets = []
     if criteria["section"]:
         section = SectionPage.objects.live().filter(slug=criteria["section"]).first()
         below = SectionPage.objects.descendant_of(section, inclusive=True) if section else SectionPage.objects.none()
-        articles = articles.filter(section__in=list(below.values_list("pk", flat=True)))
+        facets.append([f"s{pk}" for pk in below.values_list("pk", flat=True)] or ["s0"])
     if criteria["author"]:
-        bylined = ArticleAuthor.objects.filter(author__slug=criteria["author"]).values_list("article_id", flat=True)
-        articles = articles.filter(id__in=list(bylined))
-    if criteria["since"]:
-        articles = articles.filter(first_published_at__gte=day_start(criteria["since"]))
-    if criteria["until"]:
-        articles = articles.filter(first_published_at__lte=day_end(criteria["until"]))
+        facets.append(
+            [f"a{pk}" for pk in Author.objects.filter(slug=criteria["author"]).values_list("pk", flat=True)] or ["a0"]
+        )
     if criteria["kind"]:
-        articles = articles.filter(news_feed=criteria["kind"] == "news")
-    number = min(number, MAX_PAGES)
-    start = (number - 1) * PER_PAGE
-    if criteria["text"] and terms(criteria["text"]):
-        found = articles.search(criteria["text"], operator="and")
-    elif criteria["text"]:  # punctuation only: nothing a reader could have meant
-        found = ArticlePage.objects.none()
-    else:
-        found = articles.order_by("-first_published_at", "-pk")
-    total = found.count()
-    page = list(found[start : start + PER_PAGE]) if start < total else []
-    words = terms(criteria["text"])
-    hits = [{"id": article.pk, "snippet": snippet(_text_of(article), words) if words else ""} for article in page]
-    return Results(hits=hits, total=total, number=number, criteria=criteria)
+        facets.append(["knews" if criteria["kind"] == "news" else "kstory"])
+    lowest, highest = 0, (1 << 62)
+    if criteria["since"]:
+        lowest = int(day_start(criteria["since"]).timestamp()) << KEY_SHIFT
+    if criteria["until"]:
+        highest = (int(day_end(criteria["until"]).timestamp()) + 1) << KEY_SHIFT
+    if criteria["text"] and not words:  # punctuation only: nothing a reader could have meant
+        return Results(hits=[], total=0, number=number, criteria=criteria)
+    engine = _sqlite if connection.vendor == "sqlite" else _postgres
+    keys, total = engine(words, facets, lowest, highest, number)
+    rows = {
+        key: (page_id, standfirst, body)
+        for key, page_id, standfirst, body in StoryIndex.objects.filter(key__in=keys).values_list(
+            "key", "page_id", "standfirst", "body"
+        )
+    }
+    hits = []
+    for key in keys:
+        if key in rows:
+            page_id, standfirst, body = rows[key]
+            hits.append({"id": page_id, "snippet": snippet(f"{standfirst}\n\n{body}", words) if words else ""})
+    return Results(hits=hits, total=total, number=number, criteria=criteria, capped=total > CANDIDATES)
 
 
-def _text_of(article) -> str:
-    return f"{article.standfirst}\n\n{article.body_text}"
+def _sqlite(words, facets, lowest, highest, number) -> tuple[list[int], int]:
+    parts = []
+    if words:
+        parts.append("{title standfirst body} : (" + " AND ".join(_fts5_word(w) for w in words) + ")")
+    parts += ["facets : (" + " OR ".join(group) + ")" for group in facets]
+    offset = (number - 1) * PER_PAGE
+    with connection.cursor() as cursor:
+        if not parts:  # dates alone: the rows in key order
+            cursor.execute(
+                "SELECT key FROM discovery_storyindex WHERE key BETWEEN %s AND %s ORDER BY key DESC LIMIT %s OFFSET %s",
+                [lowest, highest, PER_PAGE, offset],
+            )
+            keys = [row[0] for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM discovery_storyindex WHERE key BETWEEN %s AND %s LIMIT %s)",
+                [lowest, highest, CANDIDATES + 1],
+            )
+            return keys, cursor.fetchone()[0]
+        match = " AND ".join(parts)
+        found = "FROM discovery_storyfts WHERE discovery_storyfts MATCH %s AND rowid BETWEEN %s AND %s"
+        if words:
+            cursor.execute(
+                f"""SELECT key FROM (
+                        SELECT rowid AS key, bm25(discovery_storyfts, 10.0, 4.0, 1.0, 0.0) AS score {found}
+                        ORDER BY rowid DESC LIMIT %s)
+                    ORDER BY score / (1.0 + (%s - key) / %s), key DESC LIMIT %s OFFSET %s""",  # noqa: S608
+                [match, lowest, highest, CANDIDATES, _now_key(), _decay(), PER_PAGE, offset],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid {found} ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                [match, lowest, highest, PER_PAGE, offset],
+            )  # noqa: S608
+        keys = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {found} LIMIT %s)", [match, lowest, highest, CANDIDATES + 1])  # noqa: S608
+        return keys, cursor.fetchone()[0]
+
+
+def _fts5_word(word: str) -> str:
+    """A word as an FTS5 string (the words are letters, digits and underscores only), begun words too."""
+    return f'"{word}"' + ("*" if len(word) >= 2 else "")
+
+
+def _postgres(words, facets, lowest, highest, number) -> tuple[list[int], int]:
+    where, params = ["key BETWEEN %s AND %s"], [lowest, highest]
+    if words:
+        where.append("document @@ to_tsquery('simple', %s)")
+        params.append(_tsquery(words))
+    for group in facets:
+        where.append("facet_words @@ to_tsquery('simple', %s)")
+        params.append(" | ".join(group))
+    condition = " AND ".join(where)
+    offset = (number - 1) * PER_PAGE
+    with connection.cursor() as cursor:
+        if words:
+            cursor.execute(
+                f"""SELECT key FROM (
+                        SELECT key, head FROM discovery_storyindex WHERE {condition} ORDER BY key DESC LIMIT %s
+                    ) candidates
+                    ORDER BY (ts_rank(head, to_tsquery('simple', %s)) + 0.1) / (1.0 + (%s - key) / %s) DESC, key DESC
+                    LIMIT %s OFFSET %s""",  # noqa: S608 (conditions are ours, values parameters)
+                [*params, CANDIDATES, _tsquery(words, any_word=True), _now_key(), _decay(), PER_PAGE, offset],
+            )
+        else:
+            cursor.execute(
+                f"SELECT key FROM discovery_storyindex WHERE {condition} ORDER BY key DESC LIMIT %s OFFSET %s",  # noqa: S608
+                [*params, PER_PAGE, offset],
+            )
+        keys = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM discovery_storyindex WHERE {condition} LIMIT %s) found",  # noqa: S608
+            [*params, CANDIDATES + 1],
+        )
+        return keys, cursor.fetchone()[0]
+
+
+def _tsquery(words: list[str], *, any_word: bool = False) -> str:
+    """A tsquery of the words (each also matching the words it begins), all of them, or any for ranking."""
+    return (" | " if any_word else " & ").join(f"'{w}'" + (":*" if len(w) >= 2 else "") for w in words)
+
+
+def _now_key() -> int:
+    return int(timezone.now().timestamp()) << KEY_SHIFT
+
+
+def _decay() -> float:
+    return float(RECENCY_DAYS * 86400 << KEY_SHIFT)

@@ -101,6 +101,10 @@ def publish(page: Page, at=None) -> Page:
     if at is not None:
         Page.objects.filter(pk=page.pk).update(first_published_at=at, last_published_at=at)
         services.article_listings_update(article_ids=[page.pk])  # listed under the back-dated time
+        if isinstance(page.specific, ArticlePage):
+            from masthead.discovery.services import story_index_update
+
+            story_index_update(page_id=page.pk)  # and searched under it
     page.refresh_from_db()
     return page
 
