@@ -4,7 +4,7 @@ command, after an import or a restore)."""
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from masthead.discovery.models import StoryIndex
 
@@ -80,7 +80,18 @@ def search_index_rebuild(*, out=None) -> int:
             StoryIndex.objects.bulk_create(_rows(articles), batch_size=BATCH)
         done += len(chunk)
         progress(done, len(ids), f"{done} stories indexed", out)
+    _tidy()
     return done
+
+
+def _tidy() -> None:
+    """After many rows: SQLite merges the full-text index's segments into one; PostgreSQL gathers the statistics
+    its planner needs to tell a rare word (look it up in the index) from a common one (walk newest first)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO discovery_storyfts(discovery_storyfts) VALUES ('optimize')")
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE discovery_storyindex")
 
 
 def search_index_missing() -> int:

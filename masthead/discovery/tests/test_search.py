@@ -2,12 +2,16 @@
 (every one answers with a page, never an error)."""
 
 from datetime import timedelta
+from io import StringIO
+from unittest import mock
 
 from bs4 import BeautifulSoup
+from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
 from masthead.discovery import search
+from masthead.discovery.models import StoryIndex
 from masthead.discovery.search import snippet, terms
 from masthead.newsroom.services import site_structure_ensure
 from masthead.newsroom.tests.factories import (
@@ -211,3 +215,56 @@ class SnippetTests(TestCase):
     def test_terms_drop_operators_and_punctuation(self):
         self.assertEqual(terms('"Refinery" AND (drone OR -strike)'), ["refinery", "drone", "strike"])
         self.assertEqual(terms("!!! ..."), [])
+
+
+class SearchIndexTests(TestCase):
+    """The index follows what is live, and `masthead search_index` rebuilds it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = site_structure_ensure(site_name="Test Newsroom", hostname="testserver")
+        cls.war, _ = front_sections(cls.home)
+
+    def found(self, text: str) -> list[int]:
+        blank = {"text": text, "section": "", "author": "", "since": None, "until": None, "kind": ""}
+        return search.stories_search(criteria=blank, number=1).ids
+
+    def test_publishing_indexes_and_unpublishing_or_deleting_removes(self):
+        from masthead.newsroom.tests.factories import ArticlePageFactory
+
+        draft = ArticlePageFactory(live=False, title="Harbour crane repaired", section=self.war)
+        self.assertEqual(self.found("crane"), [])  # a draft is not searched
+        publish(draft)
+        self.assertEqual(self.found("crane"), [draft.pk])
+        draft.title = "Harbour gantry repaired"
+        publish(draft)
+        self.assertEqual(self.found("crane"), [])
+        self.assertEqual(self.found("gantry"), [draft.pk])
+        draft.unpublish()
+        self.assertEqual(self.found("gantry"), [])
+        publish(draft)
+        draft.delete()
+        self.assertEqual(self.found("gantry"), [])
+        self.assertFalse(StoryIndex.objects.exists())
+
+    def test_the_command_rebuilds_the_index(self):
+        story = published_article(title="Tramline extended", section=self.war)
+        StoryIndex.objects.all().delete()
+        self.assertEqual(self.found("tramline"), [])
+        out = StringIO()
+        call_command("search_index", "--if-incomplete", stdout=out)
+        self.assertIn("Indexed 1 stories", out.getvalue())
+        self.assertIn("[####", out.getvalue())
+        self.assertEqual(self.found("tramline"), [story.pk])
+        out = StringIO()
+        call_command("search_index", "--if-incomplete", stdout=out)
+        self.assertIn("holds every live story", out.getvalue())
+
+    def test_newer_of_two_equal_matches_ranks_first_and_the_count_stops_at_the_candidates(self):
+        older = published_article(hours_ago=24 * 60, title="Bridge works resume")
+        newer = published_article(hours_ago=1, title="Bridge works resume")
+        self.assertEqual(self.found("bridge works"), [newer.pk, older.pk])
+        with mock.patch.object(search, "CANDIDATES", 1):
+            blank = {"text": "bridge", "section": "", "author": "", "since": None, "until": None, "kind": ""}
+            results = search.stories_search(criteria=blank, number=1)
+            self.assertEqual((results.total, results.capped, results.ids), (2, True, [newer.pk]))
