@@ -1,13 +1,14 @@
 """Articles, the folders that hold them (an index, then one folder per year), bylines and corrections."""
 
+import html
 import math
+import re
 
 from django import forms
 from django.conf import settings
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
-from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -189,6 +190,14 @@ class ArticlePage(FlatURLMixin, Page):
         return self.featured_image.default_alt if self.featured_image else ""
 
 
+TAG = re.compile(r"<[^>]*>")
+
+
+def html_text(value: str) -> str:
+    """The text of the body's own rich-text HTML (well-formed, from the editor): tags out, entities read."""
+    return html.unescape(TAG.sub("", value))
+
+
 def block_text(block_type: str, value) -> str:
     """The words a reader reads in one body block, from its stored (raw) value: no block is converted, so a
     story's text costs microseconds (related-story teasers and embeds don't count)."""
@@ -196,13 +205,13 @@ def block_text(block_type: str, value) -> str:
         return ""
     match block_type:
         case "paragraph":
-            return strip_tags(value) if isinstance(value, str) else ""
+            return html_text(value) if isinstance(value, str) else ""
         case "heading":
             return str(value.get("text") or "") if isinstance(value, dict) else ""
         case "quote" if isinstance(value, dict):
             return f"{value.get('text') or ''} {value.get('attribution') or ''}".strip()
         case "fact_box" if isinstance(value, dict):
-            return f"{value.get('title') or ''} {strip_tags(value.get('body') or '')}".strip()
+            return f"{value.get('title') or ''} {html_text(value.get('body') or '')}".strip()
         case "image" if isinstance(value, dict):
             return str(value.get("caption") or "")
     return ""
