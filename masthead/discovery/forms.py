@@ -1,8 +1,24 @@
 """The search page's form: what readers may ask for, cleaned so any address gives a page (never an error)."""
 
+import re
+
 from django import forms
 
 from masthead.search import query_clean
+
+
+class DateInput(forms.DateInput):
+    """A date picker; a value that is no date is not written back (an <input type="date"> may hold no other)."""
+
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        return text if isinstance(text, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+
 
 KINDS = [("", "Everything"), ("story", "Stories"), ("news", "News Feed")]
 
@@ -11,8 +27,8 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search for", required=False, strip=True)  # cut to MAX_QUERY_CHARS by clean_q
     section = forms.ChoiceField(label="Section", required=False, choices=[("", "All sections")])
     author = forms.ChoiceField(label="Author", required=False, choices=[("", "All authors")])
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label="From", required=False, widget=DateInput())
+    until = forms.DateField(label="To", required=False, widget=DateInput())
     kind = forms.ChoiceField(label="Kind", required=False, choices=KINDS)
 
     def __init__(self, data, *, sections: list[tuple[str, str]], authors: list[tuple[str, str]]):

@@ -103,6 +103,11 @@ class DemoNewsroomTests(TestCase):
             "standard page": StandardPage.objects.live().get(slug="about").url,
             "opinion form": "/submit-an-opinion/",
             "lead story's comments": f"/comments/{HomePage.objects.get().lead_story_id}/",
+            "search": "/search/",
+            "search results": f"/search/?q={article.title.split()[0]}",
+            "search with filters": f"/search/?q=the&section=analysis&kind=story&since=2020-01-01&author={author.slug}",
+            "search with errors": "/search/?q=%22open&since=not-a-date&until=2001-01-01&kind=%3Cb%3E",
+            "search finding nothing": "/search/?q=zzzzqqq",
         }
         documents = {}
         for name, url in urls.items():
