@@ -112,10 +112,10 @@ MAX_TERMS = 12
 
 def stories_search(*, criteria: dict, number: int) -> Results:
     """One page of the live stories that match `criteria` (text, section slug, author slug, since/until dates,
-    kind "story" or "news"). With words: the newest `CANDIDATES` stories holding all of them (each word also
-    matches the words it begins, which stands in for stemming in every language), ranked by relevance (a word
-    in the headline counts most, then the standfirst, then the body) weighed down by age; without words, newest
-    first. The count stops at `CANDIDATES` ("more than 1,000")."""
+    kind "story" or "news"). With words: the newest `CANDIDATES` stories holding all of them (the last word also
+    matches the words it begins: a reader still typing it, and a stand-in for stemming in any language), ranked
+    by relevance (a word in the headline counts most, then the standfirst, then the body) weighed down by age;
+    without words, newest first. The count stops at `CANDIDATES` ("more than 1,000")."""
     from masthead.discovery.models import StoryIndex
     from masthead.newsroom.models import Author, SectionPage
 
@@ -158,7 +158,10 @@ def stories_search(*, criteria: dict, number: int) -> Results:
 def _sqlite(words, facets, lowest, highest, number) -> tuple[list[int], int]:
     parts = []
     if words:
-        parts.append("{title standfirst body} : (" + " AND ".join(_fts5_word(w) for w in words) + ")")
+        last = len(words) - 1
+        parts.append(
+            "{title standfirst body} : (" + " AND ".join(_fts5_word(w, n == last) for n, w in enumerate(words)) + ")"
+        )
     parts += ["facets : (" + " OR ".join(group) + ")" for group in facets]
     offset = (number - 1) * PER_PAGE
     with connection.cursor() as cursor:
@@ -193,19 +196,22 @@ def _sqlite(words, facets, lowest, highest, number) -> tuple[list[int], int]:
         return keys, cursor.fetchone()[0]
 
 
-def _fts5_word(word: str) -> str:
-    """A word as an FTS5 string (the words are letters, digits and underscores only), begun words too."""
-    return f'"{word}"' + ("*" if len(word) >= 2 else "")
+def _fts5_word(word: str, begun: bool) -> str:
+    """A word as an FTS5 string (the words are letters, digits and underscores only); `begun`: words it begins
+    match too (only the last word: each begun word merges every matching word's list of stories)."""
+    return f'"{word}"' + ("*" if begun and len(word) >= 2 else "")
 
 
 def _postgres(words, facets, lowest, highest, number) -> tuple[list[int], int]:
+    # The filters' words first: where the planner walks the stories newest first, a row's short facet_words is
+    # read before its whole text is (a section's common word: 60 ms → 9 ms at 100,000 stories).
     where, params = ["key BETWEEN %s AND %s"], [lowest, highest]
-    if words:
-        where.append("document @@ to_tsquery('simple', %s)")
-        params.append(_tsquery(words))
     for group in facets:
         where.append("facet_words @@ to_tsquery('simple', %s)")
         params.append(" | ".join(group))
+    if words:
+        where.append("document @@ to_tsquery('simple', %s)")
+        params.append(_tsquery(words))
     condition = " AND ".join(where)
     offset = (number - 1) * PER_PAGE
     with connection.cursor() as cursor:
@@ -232,8 +238,11 @@ def _postgres(words, facets, lowest, highest, number) -> tuple[list[int], int]:
 
 
 def _tsquery(words: list[str], *, any_word: bool = False) -> str:
-    """A tsquery of the words (each also matching the words it begins), all of them, or any for ranking."""
-    return (" | " if any_word else " & ").join(f"'{w}'" + (":*" if len(w) >= 2 else "") for w in words)
+    """A tsquery of the words (the last also matching the words it begins), all of them, or any for ranking."""
+    last = len(words) - 1
+    return (" | " if any_word else " & ").join(
+        f"'{w}'" + (":*" if n == last and len(w) >= 2 else "") for n, w in enumerate(words)
+    )
 
 
 def _now_key() -> int:
