@@ -158,10 +158,10 @@ def stories_search(*, criteria: dict, number: int) -> Results:
 def _sqlite(words, facets, lowest, highest, number) -> tuple[list[int], int]:
     parts = []
     if words:
+        # Every column: a `{title standfirst body} :` filter doubled the time (5 → 12 ms for a common word), and a
+        # word matching a filter's word (`s12`, `kstory`) in `facets` changes no ranking (its weight is 0).
         last = len(words) - 1
-        parts.append(
-            "{title standfirst body} : (" + " AND ".join(_fts5_word(w, n == last) for n, w in enumerate(words)) + ")"
-        )
+        parts.append("(" + " AND ".join(_fts5_word(w, n == last) for n, w in enumerate(words)) + ")")
     parts += ["facets : (" + " OR ".join(group) + ")" for group in facets]
     offset = (number - 1) * PER_PAGE
     with connection.cursor() as cursor:
