@@ -9,7 +9,14 @@ app_name = "discovery"
 
 
 def _feed(feed_class):
-    return public_page(feed_class())
+    """A feed view that makes its Feed per request: the feed keeps the request's site and settings on itself
+    while it writes, so one shared instance would mix two requests served by two threads."""
+
+    def view(request, *args, **kwargs):
+        return feed_class()(request, *args, **kwargs)
+
+    view.__name__ = view.__qualname__ = feed_class.__name__
+    return public_page(view)
 
 
 urlpatterns = [
