@@ -71,6 +71,11 @@ class Results:
         return self._query(self.number + 1)
 
 
+def criteria(**given) -> dict:
+    """What `stories_search` is asked: nothing but what is given (the search form's `criteria()` gives them all)."""
+    return {"text": "", "section": "", "author": "", "since": None, "until": None, "kind": "", **given}
+
+
 def terms(text: str) -> list[str]:
     """The words of a query, as a reader meant them (operators and punctuation are not words)."""
     return [word for word in WORD.findall(text.casefold()) if word not in {"and", "or", "not"}]

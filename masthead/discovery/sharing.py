@@ -137,6 +137,11 @@ def section_trail(section) -> list[tuple[str, str]]:
     return [(s.title, f"/{s.slug}/") for s in SectionPage.objects.ancestor_of(section, inclusive=True).live()]
 
 
+def _paged(path: str, page_number: int) -> str:
+    """A listing's address with its page number (the first page has none)."""
+    return path + (f"?page={page_number}" if page_number > 1 else "")
+
+
 def share_base(request, *, title: str, description: str, path: str, kind: str = "website", image=None) -> dict:
     facts = site_facts(request)
     image = image or facts["icon"]
@@ -255,7 +260,7 @@ def section_share(*, page, request, page_number: int = 1) -> dict:
         request,
         title=page.seo_title or page.title,
         description=describe(page.search_description, page.intro, f"The latest stories in {page.title}."),
-        path=path + (f"?page={page_number}" if page_number > 1 else ""),
+        path=_paged(path, page_number),
     )
     share["json_ld"] = [breadcrumbs(request, [(share["site"]["name"], "/"), *section_trail(page)])]
     share["feeds"] = feed_links(request, title=page.title, kind="section", slug=page.slug)
@@ -270,7 +275,7 @@ def page_share(*, page, request, page_number: int = 1) -> dict:
         request,
         title=page.seo_title or page.title,
         description=describe(page.search_description, text),
-        path=path + (f"?page={page_number}" if page_number > 1 else ""),
+        path=_paged(path, page_number),
     )
     return share
 
@@ -283,7 +288,7 @@ def tag_share(*, tag, detail, request, page_number: int = 1) -> dict:
         request,
         title=tag.name,
         description=description,
-        path=path + (f"?page={page_number}" if page_number > 1 else ""),
+        path=_paged(path, page_number),
         image=image,
     )
     share["json_ld"] = [
@@ -307,7 +312,7 @@ def author_share(*, author, request, page_number: int = 1) -> dict:
         request,
         title=author.name,
         description=describe(author.bio, f"Stories by {author.name}."),
-        path=path + (f"?page={page_number}" if page_number > 1 else ""),
+        path=_paged(path, page_number),
         kind="profile",
         image=picture,
     )

@@ -226,8 +226,7 @@ class SearchIndexTests(TestCase):
         cls.war, _ = front_sections(cls.home)
 
     def found(self, text: str) -> list[int]:
-        blank = {"text": text, "section": "", "author": "", "since": None, "until": None, "kind": ""}
-        return search.stories_search(criteria=blank, number=1).ids
+        return search.stories_search(criteria=search.criteria(text=text), number=1).ids
 
     def test_publishing_indexes_and_unpublishing_or_deleting_removes(self):
         from masthead.newsroom.tests.factories import ArticlePageFactory
@@ -265,6 +264,5 @@ class SearchIndexTests(TestCase):
         newer = published_article(hours_ago=1, title="Bridge works resume")
         self.assertEqual(self.found("bridge works"), [newer.pk, older.pk])
         with mock.patch.object(search, "CANDIDATES", 1):
-            blank = {"text": "bridge", "section": "", "author": "", "since": None, "until": None, "kind": ""}
-            results = search.stories_search(criteria=blank, number=1)
+            results = search.stories_search(criteria=search.criteria(text="bridge"), number=1)
             self.assertEqual((results.total, results.capped, results.ids), (2, True, [newer.pk]))
