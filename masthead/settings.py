@@ -263,6 +263,9 @@ MASTHEAD_NEWSLETTER_SYNCHRONOUS_COMMIT = env_bool("MASTHEAD_NEWSLETTER_SYNCHRONO
 MASTHEAD_NEWSLETTER_TRACKING = env_bool("MASTHEAD_NEWSLETTER_TRACKING", False)
 # How long a newsletter confirmation link works.
 MASTHEAD_NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("MASTHEAD_NEWSLETTER_CONFIRM_DAYS", "7"))
+# The Content API (/ghost/api/content/): whether `limit=all` returns every row, as Ghost 5 (on), or at most 100,
+# as Ghost 6 (off; numbers above 100 are always cut to 100).
+MASTHEAD_CONTENT_API_LIMIT_ALL = env_bool("MASTHEAD_CONTENT_API_LIMIT_ALL", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("masthead.discovery.urls")),
+    path("ghost/api/content/", include("masthead.api.urls")),
     path("tag/<str:slug>/", public_page(newsroom_views.tag), name="tag"),
     path("author/<str:slug>/", public_page(newsroom_views.author), name="author"),
     path("newsletters/", include("masthead.newsletters.urls")),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from masthead.api.ids import primary_key
-from masthead.api.nql import Condition, FilterError, Group, parse
+from masthead.api.nql import Condition, FilterError, Group, UnknownProperty, parse
 
 NONE = Q(pk__in=[])
 
@@ -35,7 +35,7 @@ def _compile(node, properties) -> Q:
     assert isinstance(node, Condition)
     handler = properties.get(node.prop)
     if handler is None:
-        raise FilterError(f"unknown property {node.prop!r}")
+        raise UnknownProperty(f"unknown property {node.prop!r}")
     return handler(node.op, node.value)
 
 

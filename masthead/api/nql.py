@@ -28,6 +28,10 @@ class FilterError(ValueError):
     pass
 
 
+class UnknownProperty(FilterError):
+    """A filter names a property the resource lacks (an unknown column to Ghost)."""
+
+
 @dataclass(frozen=True)
 class Condition:
     prop: str

@@ -1,0 +1,499 @@
+"""What the Content API says about each thing it serves, in Ghost's shapes (ghost-content-api.md §2).
+
+posts are the newsroom's stories (ArticlePage), pages its standing pages (StandardPage: about, contact, …),
+tags its tags and authors the people with a byline on a published story. Each resource knows which rows a reader
+may see, which fields sort them, and how to write a batch of rows (`rows(pks, …)` reads what the batch needs in a
+few queries, whatever its size). Ghost's fields Masthead has no counterpart for are there, as null, so a program
+that reads them finds them.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.rich_text import expand_db_html
+
+from masthead.api.ids import ghost_id, primary_key
+from masthead.discovery.feeds import html_absolute
+from masthead.discovery.sharing import absolute, image_share, site_root
+from masthead.newsroom import serving
+
+
+def moment(value) -> str | None:
+    """A time as Ghost writes it: milliseconds and the newsroom's offset (2025-01-28T13:05:00.000+02:00)."""
+    return timezone.localtime(value).isoformat(timespec="milliseconds") if value else None
+
+
+def _picture(request, image, alt: str = "", rendition_set: str | None = None) -> str | None:
+    """A picture's public address: a rendition the worker made (originals are never public), or None."""
+    if image is None:
+        return None
+    if rendition_set:
+        made = image.renditions_of(rendition_set)
+        sizes = next(iter(made.values()), None)
+        return absolute(request, sizes[-1][0]) if sizes else None
+    shared = image_share(image, alt)
+    return absolute(request, shared["url"]) if shared else None
+
+
+def _handle(url: str) -> str | None:
+    """The account name at the end of a profile's address (https://x.com/name → name), as Ghost keeps them."""
+    if not url:
+        return None
+    return url.rstrip("/").rsplit("/", 1)[-1] or None
+
+
+class Resource:
+    name = ""  # as in the address: posts, pages, tags, authors
+    singular = ""
+    id_kind = ""
+    default_order: list = []
+    forced_fields = ("id",)
+
+    def __init__(self, request):
+        self.request = request
+
+    def queryset(self):
+        raise NotImplementedError
+
+    def order_fields(self, include: set) -> dict:
+        raise NotImplementedError
+
+    def rows(self, pks: list[int], query) -> list[dict]:
+        raise NotImplementedError
+
+    def by_id(self, text: str):
+        return self.queryset().filter(pk=primary_key(self.id_kind, text) or 0)
+
+    def ordered(self, queryset, query):
+        fields = self.order_fields(query.include)
+        rules = [(fields[name], descending) for name, descending in query.order if name in fields]
+        if not rules:
+            rules = self.default_order
+        queryset = queryset.annotate(**self.annotations(query.include))
+        ordering = [f"-{field}" if descending else field for field, descending in rules]
+        return queryset.order_by(*ordering, "-pk" if rules[0][1] else "pk")
+
+    def annotations(self, include: set) -> dict:
+        return {}
+
+    def fields(self, row: dict, query) -> dict:
+        """Only the fields asked for (all when `fields` is not given); if none of those exist, the id."""
+        if query.fields is None:
+            return row
+        chosen = {key: value for key, value in row.items() if key in query.fields}
+        return chosen or {key: row[key] for key in self.forced_fields if key in row}
+
+
+class Stories(Resource):
+    name, singular, id_kind = "posts", "post", "page"
+    default_order = [("first_published_at", True)]
+
+    def queryset(self):
+        from masthead.newsroom.models import ArticlePage
+
+        return ArticlePage.objects.live().public()
+
+    def order_fields(self, include):
+        return {
+            "published_at": "first_published_at",
+            "posts.published_at": "first_published_at",
+            "created_at": "first_published_at",
+            "updated_at": "last_published_at",
+            "title": "title",
+            "slug": "slug",
+            "id": "pk",
+        }
+
+    def rows(self, pks, query):
+        from masthead.comments.models import CommentSettings
+        from masthead.newsroom.models import ArticleAuthor, ArticlePage, ArticleTag, HomeEditorsPick
+        from masthead.newsroom.selectors import article_published
+
+        articles = ArticlePage.objects.filter(pk__in=pks).select_related("featured_image", "social_image").order_by()
+        by_id = {article.pk: article for article in articles}
+        featured = set(HomeEditorsPick.objects.filter(article_id__in=pks).values_list("article_id", flat=True))
+        tags, bylines = defaultdict(list), defaultdict(list)
+        if "tags" in query.include:
+            rows = ArticleTag.objects.filter(content_object_id__in=pks).select_related("tag__detail__image")
+            for tagged in rows.order_by("id"):
+                tags[tagged.content_object_id].append(tag_row(self.request, tagged.tag))
+        if "authors" in query.include:
+            rows = ArticleAuthor.objects.filter(article_id__in=pks).select_related("author__photo")
+            for byline in rows.order_by("sort_order", "id"):
+                bylines[byline.article_id].append(author_row(self.request, byline.author))
+        site = serving.site_for_request(self.request)
+        comments = bool(site and serving.site_settings_for_request(self.request, site, CommentSettings).enabled)
+        version = serving.pages_version(self.request)
+        root = site_root(self.request)
+        made = []
+        for article in (by_id[pk] for pk in pks if pk in by_id):
+            html = None
+            if "html" in query.formats:
+                published = article_published(article=article, request=self.request, version=version)
+                html = html_absolute(published["html"], root)
+            story = {
+                "article": article,
+                "html": html,
+                "featured": article.pk in featured,
+                "tags": tags[article.pk],
+                "authors": bylines[article.pk],
+            }
+            made.append(self.fields(self.row(story, query, comments), query))
+        return made
+
+    def row(self, story, query, comments: bool) -> dict:
+        article = story["article"]
+        image = article.featured_image
+        plaintext = None
+        if "plaintext" in query.formats or not article.standfirst:
+            plaintext = article.body_text
+        social = (
+            _picture(self.request, article.social_image, rendition_set="social") if article.social_image_id else None
+        )
+        row = {
+            "id": ghost_id("page", article.pk),
+            "uuid": str(article.translation_key),
+            "title": article.title,
+            "slug": article.slug,
+        }
+        if story["html"] is not None:
+            row["html"] = story["html"]
+        row["comment_id"] = row["id"]
+        if "plaintext" in query.formats:
+            row["plaintext"] = plaintext
+        row |= {
+            "feature_image": _picture(self.request, image, article.image_alt),
+            "featured": story["featured"],
+            "visibility": "public",
+            "created_at": moment(article.first_published_at),
+            "updated_at": moment(max(filter(None, [article.updated_at, article.last_published_at]), default=None)),
+            "published_at": moment(article.first_published_at),
+            "custom_excerpt": article.standfirst or None,
+            "codeinjection_head": None,
+            "codeinjection_foot": None,
+            "custom_template": None,
+            "canonical_url": None,
+        }
+        if "tags" in query.include:
+            row["tags"] = story["tags"]
+        if "authors" in query.include:
+            row["authors"] = story["authors"]
+            row["primary_author"] = story["authors"][0] if story["authors"] else None
+        if "tags" in query.include:
+            row["primary_tag"] = story["tags"][0] if story["tags"] else None
+        row |= {
+            "url": absolute(self.request, f"/{article.slug}/"),
+            "excerpt": article.standfirst or (plaintext or "")[:500] or None,
+            "reading_time": article.reading_minutes,
+            "access": True,
+            "comments": comments,
+            "og_image": social,
+            "og_title": article.social_title or None,
+            "og_description": None,
+            "twitter_image": social,
+            "twitter_title": article.social_title or None,
+            "twitter_description": None,
+            "meta_title": article.seo_title or None,
+            "meta_description": article.search_description or None,
+            "email_subject": None,
+            "frontmatter": None,
+            "feature_image_alt": (article.image_alt or None) if image else None,
+            "feature_image_caption": (image.caption or None) if image else None,
+        }
+        return row
+
+
+class Pages(Resource):
+    name, singular, id_kind = "pages", "page", "page"
+    default_order = [("title", False)]
+
+    def queryset(self):
+        from masthead.newsroom.models import StandardPage
+
+        return StandardPage.objects.live().public()
+
+    order_fields = Stories.order_fields
+
+    def rows(self, pks, query):
+        from masthead.newsroom.models import StandardPage
+
+        by_id = {page.pk: page for page in StandardPage.objects.filter(pk__in=pks)}
+        root = site_root(self.request)
+        made = []
+        for page in (by_id[pk] for pk in pks if pk in by_id):
+            html = html_absolute(expand_db_html(page.body), root)
+            plaintext = " ".join(_text(html).split())
+            row = {"id": ghost_id("page", page.pk), "uuid": str(page.translation_key), "title": page.title}
+            row["slug"] = page.slug
+            if "html" in query.formats:
+                row["html"] = html
+            row["comment_id"] = row["id"]
+            if "plaintext" in query.formats:
+                row["plaintext"] = plaintext
+            row |= {
+                "feature_image": None,
+                "featured": False,
+                "visibility": "public",
+                "created_at": moment(page.first_published_at),
+                "updated_at": moment(page.last_published_at),
+                "published_at": moment(page.first_published_at),
+                "custom_excerpt": page.intro or None,
+                "codeinjection_head": None,
+                "codeinjection_foot": None,
+                "custom_template": None,
+                "canonical_url": None,
+                "show_title_and_feature_image": True,
+            }
+            if "tags" in query.include:
+                row["tags"] = []
+            if "authors" in query.include:
+                row |= {"authors": [], "primary_author": None}
+            if "tags" in query.include:
+                row["primary_tag"] = None
+            words = len(plaintext.split())
+            row |= {
+                "url": absolute(self.request, page.url or "/"),
+                "excerpt": page.intro or plaintext[:500] or None,
+                "reading_time": round(words / 275),
+                "access": True,
+                "comments": False,
+                "og_image": None,
+                "og_title": None,
+                "og_description": None,
+                "twitter_image": None,
+                "twitter_title": None,
+                "twitter_description": None,
+                "meta_title": page.seo_title or None,
+                "meta_description": page.search_description or None,
+                "email_subject": None,
+                "frontmatter": None,
+                "feature_image_alt": None,
+                "feature_image_caption": None,
+            }
+            made.append(self.fields(row, query))
+        return made
+
+
+def _text(html: str) -> str:
+    from masthead.newsroom.models.articles import html_text
+
+    return html_text(html)
+
+
+def _story_counts(kind: int):
+    """How many live stories each tag (or author) has: a subquery on the listings table, 0 for none."""
+    from masthead.newsroom.models import ArticleListing
+
+    counted = (
+        ArticleListing.objects.filter(kind=kind, key=OuterRef("pk"))
+        .order_by()
+        .values("key")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class Tags(Resource):
+    name, singular, id_kind = "tags", "tag", "tag"
+    default_order = [("name", False)]
+
+    def queryset(self):
+        from taggit.models import Tag
+
+        from masthead.newsroom.models import ArticleListing
+
+        with_stories = ArticleListing.objects.filter(kind=ArticleListing.Kind.TAG).values("key")
+        return Tag.objects.filter(pk__in=with_stories)
+
+    def order_fields(self, include):
+        fields = {"name": "name", "slug": "slug", "id": "pk"}
+        if "count.posts" in include:
+            fields["count.posts"] = "story_count"
+        return fields
+
+    def annotations(self, include):
+        from masthead.newsroom.models import ArticleListing
+
+        return {"story_count": _story_counts(ArticleListing.Kind.TAG)} if "count.posts" in include else {}
+
+    def rows(self, pks, query):
+        from taggit.models import Tag
+
+        tags = Tag.objects.filter(pk__in=pks).select_related("detail__image")
+        if "count.posts" in query.include:
+            tags = tags.annotate(**self.annotations(query.include))
+        by_id = {tag.pk: tag for tag in tags}
+        made = []
+        for tag in (by_id[pk] for pk in pks if pk in by_id):
+            count = getattr(tag, "story_count", None) if "count.posts" in query.include else None
+            made.append(self.fields(tag_row(self.request, tag, count=count), query))
+        return made
+
+
+def tag_row(request, tag, *, count=None) -> dict:
+    detail = getattr(tag, "detail", None)
+    row = {
+        "id": ghost_id("tag", tag.pk),
+        "name": tag.name,
+        "slug": tag.slug,
+        "description": (detail.description or None) if detail else None,
+        "feature_image": _picture(request, detail.image) if detail and detail.image_id else None,
+        "visibility": "public",
+        "og_image": None,
+        "og_title": None,
+        "og_description": None,
+        "twitter_image": None,
+        "twitter_title": None,
+        "twitter_description": None,
+        "meta_title": None,
+        "meta_description": None,
+        "codeinjection_head": None,
+        "codeinjection_foot": None,
+        "canonical_url": None,
+        "accent_color": None,
+    }
+    if count is not None:
+        row["count"] = {"posts": count}
+    row["url"] = absolute(request, reverse("tag", kwargs={"slug": tag.slug}))
+    return row
+
+
+class Authors(Resource):
+    name, singular, id_kind = "authors", "author", "author"
+    default_order = [("name", False)]
+
+    def queryset(self):
+        from masthead.newsroom.models import ArticleListing, Author
+
+        with_stories = ArticleListing.objects.filter(kind=ArticleListing.Kind.AUTHOR).values("key")
+        return Author.objects.filter(pk__in=with_stories)
+
+    def order_fields(self, include):
+        return Tags.order_fields(self, include)
+
+    def annotations(self, include):
+        from masthead.newsroom.models import ArticleListing
+
+        return {"story_count": _story_counts(ArticleListing.Kind.AUTHOR)} if "count.posts" in include else {}
+
+    def rows(self, pks, query):
+        from masthead.newsroom.models import Author
+
+        authors = Author.objects.filter(pk__in=pks).select_related("photo")
+        if "count.posts" in query.include:
+            authors = authors.annotate(**self.annotations(query.include))
+        by_id = {author.pk: author for author in authors}
+        made = []
+        for author in (by_id[pk] for pk in pks if pk in by_id):
+            count = getattr(author, "story_count", None) if "count.posts" in query.include else None
+            made.append(self.fields(author_row(self.request, author, count=count), query))
+        return made
+
+
+def author_row(request, author, *, count=None) -> dict:
+    row = {
+        "id": ghost_id("author", author.pk),
+        "name": author.name,
+        "slug": author.slug,
+        "profile_image": _picture(request, author.photo, rendition_set="portrait-large") if author.photo_id else None,
+        "cover_image": None,
+        "bio": author.bio or None,
+        "website": author.website or None,
+        "location": None,
+        "facebook": None,
+        "twitter": f"@{handle}" if (handle := _handle(author.x_url)) else None,
+        "threads": None,
+        "bluesky": _handle(author.bluesky_url),
+        "mastodon": None,
+        "tiktok": None,
+        "youtube": None,
+        "instagram": None,
+        "linkedin": _handle(author.linkedin_url),
+        "meta_title": None,
+        "meta_description": None,
+    }
+    if count is not None:
+        row["count"] = {"posts": count}
+    row["url"] = absolute(request, author.get_absolute_url())
+    return row
+
+
+RESOURCES = {resource.name: resource for resource in (Stories, Pages, Tags, Authors)}
+
+
+GHOST_VERSION = "5.95"  # the Ghost release whose Content API this one follows (Content-Version, settings.version)
+
+
+def site_settings(request) -> dict:
+    """The `settings` endpoint: Ghost's public settings, in its order, from the newsroom's own."""
+    from django.conf import settings
+
+    from masthead.comments.models import CommentSettings
+    from masthead.discovery.models import DiscoverySettings
+    from masthead.discovery.sharing import site_facts
+    from masthead.newsroom.selectors import site_menus
+
+    site = serving.site_for_request(request)
+    facts = site_facts(request)
+    newsroom = serving.newsroom_settings_for_request(request, site) if site else None
+    discovery = serving.site_settings_for_request(request, site, DiscoverySettings) if site else None
+    comments = serving.site_settings_for_request(request, site, CommentSettings).enabled if site else False
+    menus = site_menus(newsroom_settings=newsroom, request=request) if newsroom else {}
+    social = {}
+    if newsroom:
+        for block in newsroom.social_links:
+            social.setdefault(block.value["network"], block.value["url"])
+    language = (discovery.language if discovery else "") or settings.LANGUAGE_CODE
+    icon = _picture(request, newsroom.icon, rendition_set="icon") if newsroom and newsroom.icon_id else None
+
+    def navigation(items):
+        return [{"label": item["label"], "url": item["url"]} for item in items if item.get("url")]
+
+    return {
+        "title": facts["name"],
+        "description": facts["tagline"] or None,
+        "logo": icon,
+        "icon": icon,
+        "accent_color": None,
+        "cover_image": None,
+        "facebook": _handle(social.get("facebook", "")),
+        "twitter": f"@{handle}" if (handle := _handle(social.get("x", ""))) else None,
+        "lang": language,
+        "locale": language,
+        "timezone": settings.TIME_ZONE,
+        "codeinjection_head": None,
+        "codeinjection_foot": None,
+        "navigation": navigation(menus.get("primary", [])),
+        "secondary_navigation": navigation(menus.get("footer", [])),
+        "meta_title": None,
+        "meta_description": facts["tagline"] or None,
+        "og_image": None,
+        "og_title": None,
+        "og_description": None,
+        "twitter_image": None,
+        "twitter_title": None,
+        "twitter_description": None,
+        "members_support_address": None,
+        "members_enabled": True,
+        "allow_self_signup": True,
+        "members_invite_only": False,
+        "paid_members_enabled": False,
+        "firstpromoter_account": None,
+        "portal_button_style": None,
+        "portal_button_signup_text": None,
+        "portal_button_icon": None,
+        "portal_signup_terms_html": None,
+        "portal_signup_checkbox_required": False,
+        "portal_plans": ["free"],
+        "portal_name": False,
+        "portal_button": False,
+        "comments_enabled": "all" if comments else "off",
+        "recommendations_enabled": False,
+        "outbound_link_tagging": False,
+        "url": site_root(request) + "/",
+        "version": GHOST_VERSION,
+    }
