@@ -106,7 +106,10 @@ class HostileInputTests(TestCase):
         for resource in ("posts", "pages", "tags", "authors"):
             for value in HOSTILE:
                 with self.subTest(resource=resource, value=value[:30]):
-                    for address in (f"{resource}/{quote(value, safe='')}/", f"{resource}/slug/{quote(value, safe='')}/"):
+                    for address in (
+                        f"{resource}/{quote(value, safe='')}/",
+                        f"{resource}/slug/{quote(value, safe='')}/",
+                    ):
                         response = self.client.get(f"{BASE}/{address}", {"key": self.key, "include": value})
                         self.check(response, value)
         self.assertEqual(self.counts(), before)
