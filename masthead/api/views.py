@@ -10,6 +10,7 @@ Every request passes the same gate (`endpoint`): preflights answer 204 without a
 
 import json
 import re
+from functools import wraps
 
 from django.db import DatabaseError
 from django.http import HttpResponse, StreamingHttpResponse
@@ -85,6 +86,7 @@ def endpoint(view):
     """The gate every endpoint's view stands behind (see the module's docstring)."""
 
     @csrf_exempt
+    @wraps(view)
     def gated(request, *args, **kwargs):
         if request.method == "OPTIONS":
             return _preflight(request)
@@ -223,6 +225,7 @@ def _version_mismatch(asked: str) -> ApiError | None:
 def guard_database(view):
     """Never a 500: a database error an odd value still provokes is a 400 in Ghost's shape."""
 
+    @wraps(view)  # keeps csrf_exempt
     def guarded(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)

@@ -5,7 +5,7 @@ import re
 from datetime import UTC, timedelta
 from unittest import mock
 
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -362,8 +362,12 @@ class ContentApiTests(TestCase):
         self.assertEqual(newer.json()["errors"][0]["code"], "UPDATE_GHOST")
         slashless = self.client.get(f"{BASE}/posts", {"key": self.key})
         self.assertEqual((slashless.status_code, slashless["Location"]), (301, f"{BASE}/posts/?key={self.key}"))
-        self.assertEqual(self.client.post(f"{BASE}/posts/?key={self.key}").status_code, 404)
-        self.assertEqual(self.client.delete(f"{BASE}/posts/?key={self.key}").status_code, 404)
+        strict = Client(enforce_csrf_checks=True)  # as a program calls: no CSRF cookie, and JSON back
+        for method in ("post", "put", "patch", "delete", "trace"):
+            response = getattr(strict, method)(f"{BASE}/posts/?key={self.key}")
+            self.assertEqual((response.status_code, response.json()["errors"][0]["type"]), (404, "NotFoundError"))
+            response = getattr(strict, method)(f"{BASE}/elsewhere/")
+            self.assertEqual(response.status_code, 404)
 
     def test_a_page_of_posts_costs_the_same_queries_whatever_its_length(self):
         self.ok("posts/", include="tags,authors")  # the stories' HTML is kept after the first reading
