@@ -17,7 +17,7 @@ from wagtail.rich_text import expand_db_html
 
 from masthead.api.ids import ghost_id, primary_key
 from masthead.discovery.feeds import html_absolute
-from masthead.discovery.sharing import absolute, image_share, site_root
+from masthead.discovery.sharing import absolute, site_root
 from masthead.newsroom import serving
 
 
@@ -26,16 +26,14 @@ def moment(value) -> str | None:
     return timezone.localtime(value).isoformat(timespec="milliseconds") if value else None
 
 
-def _picture(request, image, alt: str = "", rendition_set: str | None = None) -> str | None:
-    """A picture's public address: a rendition the worker made (originals are never public), or None."""
+def _picture(request, image, rendition_set: str = "figure") -> str | None:
+    """A picture's public address: the largest rendition of a set the worker made (originals are never public),
+    or None while it is not made."""
     if image is None:
         return None
-    if rendition_set:
-        made = image.renditions_of(rendition_set)
-        sizes = next(iter(made.values()), None)
-        return absolute(request, sizes[-1][0]) if sizes else None
-    shared = image_share(image, alt)
-    return absolute(request, shared["url"]) if shared else None
+    made = image.renditions_of(rendition_set)
+    sizes = made.get("jpeg") or next(iter(made.values()), None)  # JPEG where there is one: every program reads it
+    return absolute(request, sizes[-1][0]) if sizes else None
 
 
 def _handle(url: str) -> str | None:
@@ -165,7 +163,7 @@ class Stories(Resource):
         if "plaintext" in query.formats:
             row["plaintext"] = plaintext
         row |= {
-            "feature_image": _picture(self.request, image, article.image_alt),
+            "feature_image": _picture(self.request, image),
             "featured": story["featured"],
             "visibility": "public",
             "created_at": moment(article.first_published_at),
