@@ -86,6 +86,6 @@ def not_found(resource: str) -> ApiError:
 
 def invalid(option: str, rule: str = "matches") -> ApiError:
     """Ghost's validator's words for an option that fails its rule."""
-    if rule == "matches":
+    if rule in ("matches", "isSlug"):
         return ApiError("ValidationError", f"Validation ({rule}) failed for {option}", context=f"undefined.{option}")
     return ApiError("ValidationError", f"Validation ({rule}) failed for {option}")

@@ -176,7 +176,7 @@ def read(request, resource_name: str, id: str | None = None, slug: str | None = 
             found = resource.by_id(id)
         else:
             if not SLUG.fullmatch(slug):
-                raise invalid("slug")
+                raise invalid("slug", "isSlug")
             found = resource.queryset().filter(slug=slug)
         pks = list(found.values_list("pk", flat=True)[:1])
         rows = resource.rows(pks, query) if pks else []
