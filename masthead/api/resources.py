@@ -19,6 +19,8 @@ from masthead.api.ids import ghost_id, primary_key
 from masthead.discovery.feeds import html_absolute
 from masthead.discovery.sharing import absolute, site_root
 from masthead.newsroom import serving
+from masthead.newsroom.selectors import CARD_SECONDS
+from masthead.newsroom.serving import versioned_cache
 
 
 def moment(value) -> str | None:
@@ -41,6 +43,16 @@ def _handle(url: str) -> str | None:
     if not url:
         return None
     return url.rstrip("/").rsplit("/", 1)[-1] or None
+
+
+def _public(pages):
+    """Leave out pages behind a password or sign-in (a query of its own, skipped while no page has one)."""
+    return pages.public() if serving._any_restrictions() else pages
+
+
+def _in_order(by_id: dict, pks: list[int]) -> list:
+    """The rows read, in the order asked for."""
+    return [by_id[pk] for pk in pks if pk in by_id]
 
 
 class Resource:
@@ -92,7 +104,7 @@ class Stories(Resource):
     def queryset(self):
         from masthead.newsroom.models import ArticlePage
 
-        return ArticlePage.objects.live().public()
+        return _public(ArticlePage.objects.live())
 
     def order_fields(self, include):
         return {
@@ -112,7 +124,12 @@ class Stories(Resource):
 
         articles = ArticlePage.objects.filter(pk__in=pks).select_related("featured_image", "social_image").order_by()
         by_id = {article.pk: article for article in articles}
-        featured = set(HomeEditorsPick.objects.filter(article_id__in=pks).values_list("article_id", flat=True))
+        version = serving.pages_version(self.request)
+        featured = versioned_cache.get_or_set(  # the Editors' Picks change only with a page: kept per version
+            f"api:featured:{version}",
+            lambda: set(HomeEditorsPick.objects.values_list("article_id", flat=True)),
+            CARD_SECONDS,
+        )
         tags, bylines = defaultdict(list), defaultdict(list)
         if "tags" in query.include:
             rows = ArticleTag.objects.filter(content_object_id__in=pks).select_related("tag__detail__image")
@@ -124,10 +141,9 @@ class Stories(Resource):
                 bylines[byline.article_id].append(author_row(self.request, byline.author))
         site = serving.site_for_request(self.request)
         comments = bool(site and serving.site_settings_for_request(self.request, site, CommentSettings).enabled)
-        version = serving.pages_version(self.request)
         root = site_root(self.request)
         made = []
-        for article in (by_id[pk] for pk in pks if pk in by_id):
+        for article in _in_order(by_id, pks):
             html = None
             if "html" in query.formats:
                 published = article_published(article=article, request=self.request, version=version)
@@ -211,7 +227,7 @@ class Pages(Resource):
     def queryset(self):
         from masthead.newsroom.models import StandardPage
 
-        return StandardPage.objects.live().public()
+        return _public(StandardPage.objects.live())
 
     order_fields = Stories.order_fields
 
@@ -221,7 +237,7 @@ class Pages(Resource):
         by_id = {page.pk: page for page in StandardPage.objects.filter(pk__in=pks)}
         root = site_root(self.request)
         made = []
-        for page in (by_id[pk] for pk in pks if pk in by_id):
+        for page in _in_order(by_id, pks):
             html = html_absolute(expand_db_html(page.body), root)
             plaintext = " ".join(_text(html).split())
             row = {"id": ghost_id("page", page.pk), "uuid": str(page.translation_key), "title": page.title}
@@ -325,7 +341,7 @@ class Tags(Resource):
             tags = tags.annotate(**self.annotations(query.include))
         by_id = {tag.pk: tag for tag in tags}
         made = []
-        for tag in (by_id[pk] for pk in pks if pk in by_id):
+        for tag in _in_order(by_id, pks):
             count = getattr(tag, "story_count", None) if "count.posts" in query.include else None
             made.append(self.fields(tag_row(self.request, tag, count=count), query))
         return made
@@ -385,7 +401,7 @@ class Authors(Resource):
             authors = authors.annotate(**self.annotations(query.include))
         by_id = {author.pk: author for author in authors}
         made = []
-        for author in (by_id[pk] for pk in pks if pk in by_id):
+        for author in _in_order(by_id, pks):
             count = getattr(author, "story_count", None) if "count.posts" in query.include else None
             made.append(self.fields(author_row(self.request, author, count=count), query))
         return made
