@@ -2,9 +2,9 @@
 
 posts are the newsroom's stories (ArticlePage), pages its standing pages (StandardPage: about, contact, …),
 tags its tags and authors the people with a byline on a published story. Each resource knows which rows a reader
-may see, which fields sort them, and how to write a batch of rows (`rows(pks, …)` reads what the batch needs in a
-few queries, whatever its size). Ghost's fields Masthead has no counterpart for are there, as null, so a program
-that reads them finds them.
+may see, which fields sort them, and how to write a batch of rows (`made_rows(pks, …)` reads what the batch
+needs in a few queries, whatever its size; `rows` keeps what it wrote until a page changes). Ghost's fields
+Masthead has no counterpart for are there, as null, so a program that reads them finds them.
 """
 
 from collections import defaultdict
@@ -61,6 +61,7 @@ class Resource:
     id_kind = ""
     default_order: list = []
     forced_fields = ("id",)
+    kept = True  # rows kept in the cache until the pages' version moves on
 
     def __init__(self, request):
         self.request = request
@@ -72,6 +73,29 @@ class Resource:
         raise NotImplementedError
 
     def rows(self, pks: list[int], query) -> list[dict]:
+        """The rows of `pks`, in that order, with the fields asked for. Each whole row is kept in the cache under
+        the pages' version (any change to a page, a tag or an author moves it on) and the options that shape it,
+        as the article page keeps its published content: a page of stories is then the ids' query and one cache
+        read."""
+        if not self.kept:
+            made = self.made_rows(pks, query)
+            return [self.fields(made[pk], query) for pk in pks if pk in made]
+        version = serving.pages_version(self.request)
+        variant = f"{self.name}:{','.join(sorted(query.include))}:{','.join(query.formats)}:{self.variant()}"
+        keys = {pk: f"api:{variant}:{pk}:{version}" for pk in pks}
+        found = versioned_cache.get_many(list(keys.values()))
+        missing = [pk for pk in pks if keys[pk] not in found]
+        if missing:
+            made = {keys[pk]: row for pk, row in self.made_rows(missing, query).items()}
+            versioned_cache.set_many(made, CARD_SECONDS)
+            found.update(made)
+        return [self.fields(found[keys[pk]], query) for pk in pks if keys[pk] in found]
+
+    def variant(self) -> str:
+        """What else a row depends on beyond the pages' version and the options."""
+        return ""
+
+    def made_rows(self, pks: list[int], query) -> dict[int, dict]:
         raise NotImplementedError
 
     def by_id(self, text: str):
@@ -117,8 +141,16 @@ class Stories(Resource):
             "id": "pk",
         }
 
-    def rows(self, pks, query):
+    def variant(self):
+        return "comments" if self._comments() else ""
+
+    def _comments(self) -> bool:
         from masthead.comments.models import CommentSettings
+
+        site = serving.site_for_request(self.request)
+        return bool(site and serving.site_settings_for_request(self.request, site, CommentSettings).enabled)
+
+    def made_rows(self, pks, query):
         from masthead.newsroom.models import ArticleAuthor, ArticlePage, ArticleTag, HomeEditorsPick
         from masthead.newsroom.selectors import article_published
 
@@ -139,10 +171,9 @@ class Stories(Resource):
             rows = ArticleAuthor.objects.filter(article_id__in=pks).select_related("author__photo")
             for byline in rows.order_by("sort_order", "id"):
                 bylines[byline.article_id].append(author_row(self.request, byline.author))
-        site = serving.site_for_request(self.request)
-        comments = bool(site and serving.site_settings_for_request(self.request, site, CommentSettings).enabled)
+        comments = self._comments()
         root = site_root(self.request)
-        made = []
+        made = {}
         for article in _in_order(by_id, pks):
             html = None
             if "html" in query.formats:
@@ -155,7 +186,7 @@ class Stories(Resource):
                 "tags": tags[article.pk],
                 "authors": bylines[article.pk],
             }
-            made.append(self.fields(self.row(story, query, comments), query))
+            made[article.pk] = self.row(story, query, comments)
         return made
 
     def row(self, story, query, comments: bool) -> dict:
@@ -231,12 +262,12 @@ class Pages(Resource):
 
     order_fields = Stories.order_fields
 
-    def rows(self, pks, query):
+    def made_rows(self, pks, query):
         from masthead.newsroom.models import StandardPage
 
         by_id = {page.pk: page for page in StandardPage.objects.filter(pk__in=pks)}
         root = site_root(self.request)
-        made = []
+        made = {}
         for page in _in_order(by_id, pks):
             html = html_absolute(expand_db_html(page.body), root)
             plaintext = " ".join(_text(html).split())
@@ -286,7 +317,7 @@ class Pages(Resource):
                 "feature_image_alt": None,
                 "feature_image_caption": None,
             }
-            made.append(self.fields(row, query))
+            made[page.pk] = row
         return made
 
 
@@ -312,6 +343,7 @@ def _story_counts(kind: int):
 
 class Tags(Resource):
     name, singular, id_kind = "tags", "tag", "tag"
+    kept = False  # a tag's name, description or picture changes without moving the pages' version on
     default_order = [("name", False)]
 
     def queryset(self):
@@ -333,17 +365,17 @@ class Tags(Resource):
 
         return {"story_count": _story_counts(ArticleListing.Kind.TAG)} if "count.posts" in include else {}
 
-    def rows(self, pks, query):
+    def made_rows(self, pks, query):
         from taggit.models import Tag
 
         tags = Tag.objects.filter(pk__in=pks).select_related("detail__image")
         if "count.posts" in query.include:
             tags = tags.annotate(**self.annotations(query.include))
         by_id = {tag.pk: tag for tag in tags}
-        made = []
+        made = {}
         for tag in _in_order(by_id, pks):
             count = getattr(tag, "story_count", None) if "count.posts" in query.include else None
-            made.append(self.fields(tag_row(self.request, tag, count=count), query))
+            made[tag.pk] = tag_row(self.request, tag, count=count)
         return made
 
 
@@ -393,17 +425,17 @@ class Authors(Resource):
 
         return {"story_count": _story_counts(ArticleListing.Kind.AUTHOR)} if "count.posts" in include else {}
 
-    def rows(self, pks, query):
+    def made_rows(self, pks, query):
         from masthead.newsroom.models import Author
 
         authors = Author.objects.filter(pk__in=pks).select_related("photo")
         if "count.posts" in query.include:
             authors = authors.annotate(**self.annotations(query.include))
         by_id = {author.pk: author for author in authors}
-        made = []
+        made = {}
         for author in _in_order(by_id, pks):
             count = getattr(author, "story_count", None) if "count.posts" in query.include else None
-            made.append(self.fields(author_row(self.request, author, count=count), query))
+            made[author.pk] = author_row(self.request, author, count=count)
         return made
 
 

@@ -383,6 +383,16 @@ class ContentApiTests(TestCase):
         self.assertEqual(counts[0], counts[1])
         self.assertLessEqual(counts[0], 6)  # the key, the count, the ids, the stories, their tags, their bylines
 
+    @override_settings(MASTHEAD_FRAGMENT_CACHE=True)
+    def test_kept_rows_follow_a_published_change(self):
+        before = self.ok("posts/slug/bridge/", include="tags")["posts"][0]
+        self.assertEqual(self.ok("posts/slug/bridge/", include="tags")["posts"][0], before)  # from the cache
+        self.bridge.title = "Bridge opens to traffic"
+        publish(self.bridge)
+        self.assertEqual(self.ok("posts/slug/bridge/", include="tags")["posts"][0]["title"], "Bridge opens to traffic")
+        self.assertEqual(self.ok("posts/", fields="title", limit=1, filter="slug:bridge")["posts"][0]["title"],
+                         "Bridge opens to traffic")  # fmt: skip
+
     def test_the_openapi_description(self):
         response = self.client.get(f"{BASE}/openapi.json")
         self.assertEqual(response.status_code, 200)
