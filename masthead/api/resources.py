@@ -9,7 +9,7 @@ Masthead has no counterpart for are there, as null, so a program that reads them
 
 from collections import defaultdict
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -106,7 +106,9 @@ class Resource:
         rules = [(fields[name], descending) for name, descending in query.order if name in fields]
         if not rules:
             rules = self.default_order
-        queryset = queryset.annotate(**self.annotations(query.include))
+        annotations = self.annotations(query.include)
+        if used := {name: annotations[name] for name, _ in rules if name in annotations}:
+            queryset = queryset.annotate(**used)  # only to sort by it: the rows' counts come from story_counts
         ordering = [f"-{field}" if descending else field for field, descending in rules]
         return queryset.order_by(*ordering, "-pk" if rules[0][1] else "pk")
 
@@ -341,6 +343,26 @@ def _story_counts(kind: int):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _has_stories(kind: int):
+    """The tags (or authors) with a live story: one seek in the listings' index each, stopping at the first."""
+    from masthead.newsroom.models import ArticleListing
+
+    return Exists(ArticleListing.objects.filter(kind=kind, key=OuterRef("pk")))
+
+
+def story_counts(request, kind: int) -> dict[int, int]:
+    """How many live stories each tag (or author) has, counted once per pages version for all of them (a count
+    per row would read a big tag's whole listing on every request)."""
+    from masthead.newsroom.models import ArticleListing
+
+    def count():
+        rows = ArticleListing.objects.filter(kind=kind).order_by().values_list("key").annotate(n=Count("*"))
+        return dict(rows)
+
+    version = serving.pages_version(request)
+    return versioned_cache.get_or_set(f"api:story-counts:{kind}:{version}", count, CARD_SECONDS)
+
+
 class Tags(Resource):
     name, singular, id_kind = "tags", "tag", "tag"
     kept = False  # a tag's name, description or picture changes without moving the pages' version on
@@ -351,8 +373,7 @@ class Tags(Resource):
 
         from masthead.newsroom.models import ArticleListing
 
-        with_stories = ArticleListing.objects.filter(kind=ArticleListing.Kind.TAG).values("key")
-        return Tag.objects.filter(pk__in=with_stories)
+        return Tag.objects.filter(_has_stories(ArticleListing.Kind.TAG))
 
     def order_fields(self, include):
         fields = {"name": "name", "slug": "slug", "id": "pk"}
@@ -368,14 +389,13 @@ class Tags(Resource):
     def made_rows(self, pks, query):
         from taggit.models import Tag
 
-        tags = Tag.objects.filter(pk__in=pks).select_related("detail__image")
-        if "count.posts" in query.include:
-            tags = tags.annotate(**self.annotations(query.include))
-        by_id = {tag.pk: tag for tag in tags}
+        from masthead.newsroom.models import ArticleListing
+
+        by_id = {tag.pk: tag for tag in Tag.objects.filter(pk__in=pks).select_related("detail__image")}
+        counts = story_counts(self.request, ArticleListing.Kind.TAG) if "count.posts" in query.include else None
         made = {}
         for tag in _in_order(by_id, pks):
-            count = getattr(tag, "story_count", None) if "count.posts" in query.include else None
-            made[tag.pk] = tag_row(self.request, tag, count=count)
+            made[tag.pk] = tag_row(self.request, tag, count=None if counts is None else counts.get(tag.pk, 0))
         return made
 
 
@@ -414,8 +434,7 @@ class Authors(Resource):
     def queryset(self):
         from masthead.newsroom.models import ArticleListing, Author
 
-        with_stories = ArticleListing.objects.filter(kind=ArticleListing.Kind.AUTHOR).values("key")
-        return Author.objects.filter(pk__in=with_stories)
+        return Author.objects.filter(_has_stories(ArticleListing.Kind.AUTHOR))
 
     def order_fields(self, include):
         return Tags.order_fields(self, include)
@@ -426,15 +445,13 @@ class Authors(Resource):
         return {"story_count": _story_counts(ArticleListing.Kind.AUTHOR)} if "count.posts" in include else {}
 
     def made_rows(self, pks, query):
-        from masthead.newsroom.models import Author
+        from masthead.newsroom.models import ArticleListing, Author
 
-        authors = Author.objects.filter(pk__in=pks).select_related("photo")
-        if "count.posts" in query.include:
-            authors = authors.annotate(**self.annotations(query.include))
-        by_id = {author.pk: author for author in authors}
+        by_id = {author.pk: author for author in Author.objects.filter(pk__in=pks).select_related("photo")}
+        counts = story_counts(self.request, ArticleListing.Kind.AUTHOR) if "count.posts" in query.include else None
         made = {}
         for author in _in_order(by_id, pks):
-            count = getattr(author, "story_count", None) if "count.posts" in query.include else None
+            count = None if counts is None else counts.get(author.pk, 0)
             made[author.pk] = author_row(self.request, author, count=count)
         return made
 
