@@ -126,11 +126,11 @@ def browse(request, resource_name: str):
             except FilterError as error:
                 raise ApiError("BadRequestError", "Error parsing filter") from error
         queryset = resource.ordered(queryset, query)
-        total = queryset.count()
         if query.limit_all:
             pks = list(queryset.values_list("pk", flat=True))
             pagination = {"page": query.page, "limit": "all", "pages": 1, "total": len(pks), "next": None, "prev": None}
             return _streamed(request, resource, query, pks, pagination)
+        total = queryset.count()
         pages = max(1, -(-total // query.limit))
         start = (query.page - 1) * query.limit
         pks = list(queryset.values_list("pk", flat=True)[start : start + query.limit]) if start < total else []
@@ -157,9 +157,12 @@ def _neighbours(page: int, pages: int) -> dict:
 def _streamed(request, resource, query, pks, pagination) -> StreamingHttpResponse:
     def chunks():
         yield f'{{"{resource.name}":['.encode()
+        written = False
         for start in range(0, len(pks), CHUNK):
-            rows = resource.rows(pks[start : start + CHUNK], query)
-            yield (b"," if start else b"") + b",".join(_json(row) for row in rows)
+            rows = [_json(row) for row in resource.rows(pks[start : start + CHUNK], query)]  # gone rows left out
+            if rows:
+                yield (b"," if written else b"") + b",".join(rows)
+                written = True
         yield b'],"meta":' + _json({"pagination": pagination}) + b"}"
 
     return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
