@@ -392,6 +392,9 @@ class ContentApiTests(TestCase):
         self.assertEqual(self.ok("posts/slug/bridge/", include="tags")["posts"][0]["title"], "Bridge opens to traffic")
         self.assertEqual(self.ok("posts/", fields="title", limit=1, filter="slug:bridge")["posts"][0]["title"],
                          "Bridge opens to traffic")  # fmt: skip
+        self.assertEqual(self.ok("posts/")["meta"]["pagination"]["total"], 3)  # the count too is kept
+        published_article(title="Another story", slug="another")
+        self.assertEqual(self.ok("posts/")["meta"]["pagination"]["total"], 4)
 
     def test_the_openapi_description(self):
         response = self.client.get(f"{BASE}/openapi.json")
