@@ -61,7 +61,6 @@ class Resource:
     id_kind = ""
     default_order: list = []
     forced_fields = ("id",)
-    kept = True  # rows kept in the cache until the pages' version moves on
 
     def __init__(self, request):
         self.request = request
@@ -77,9 +76,6 @@ class Resource:
         the pages' version (any change to a page, a tag or an author moves it on) and the options that shape it,
         as the article page keeps its published content: a page of stories is then the ids' query and one cache
         read."""
-        if not self.kept:
-            made = self.made_rows(pks, query)
-            return [self.fields(made[pk], query) for pk in pks if pk in made]
         version = serving.pages_version(self.request)
         variant = f"{self.name}:{','.join(sorted(query.include))}:{','.join(query.formats)}:{self.variant()}"
         keys = {pk: f"api:{variant}:{pk}:{version}" for pk in pks}
@@ -365,7 +361,6 @@ def story_counts(request, kind: int) -> dict[int, int]:
 
 class Tags(Resource):
     name, singular, id_kind = "tags", "tag", "tag"
-    kept = False  # a tag's name, description or picture changes without moving the pages' version on
     default_order = [("name", False)]
 
     def queryset(self):

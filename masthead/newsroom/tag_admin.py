@@ -51,9 +51,12 @@ class TagForm(WagtailAdminModelForm):
             tag.save()
         elif name != self.old_name:
             services.tag_rename(tag=tag, name=name)
-        TagDetail.objects.update_or_create(
-            tag=tag, defaults={"description": self.cleaned_data["description"], "image": self.cleaned_data["image"]}
-        )
+        detail, created = TagDetail.objects.get_or_create(tag=tag)
+        wanted = (self.cleaned_data["description"], self.cleaned_data["image"])
+        if (detail.description, detail.image) != wanted:
+            detail.description, detail.image = wanted
+            detail.save()
+            services.pages_changed()  # what is kept per pages version says it too (the Content API's tags)
         services.pages_purge(paths={reverse("tag", kwargs={"slug": tag.slug})})
         return tag
 

@@ -149,3 +149,20 @@ def test_the_tag_admin_lists_tags_with_their_article_counts(client, editor):
     html = client.get(reverse("wagtailsnippets_taggit_tag:list")).content.decode()
     assert "Kyiv" in html and "Merge tags" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def test_a_new_description_reaches_what_is_kept_per_pages_version(client, editor, settings):
+    """The Content API keeps each tag's row until the pages' version moves on: a new description moves it."""
+    from masthead.api.models import ContentApiKey
+
+    settings.MASTHEAD_FRAGMENT_CACHE = True
+    tagged("Story", "Kyiv")
+    tag = Tag.objects.get(name="Kyiv")
+    key = ContentApiKey.objects.create(name="test").secret
+
+    def description():
+        return client.get("/ghost/api/content/tags/slug/kyiv/", {"key": key}).json()["tags"][0]["description"]
+
+    assert description() is None
+    assert tag_edit(client, tag, description="The capital, day by day.").status_code == 302
+    assert description() == "The capital, day by day."
