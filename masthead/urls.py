@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from masthead.discovery.feeds import per_request
 from masthead.http_cache import public_page
 from masthead.members import urls as members_urls
 from masthead.narration import views as narration_views
@@ -22,8 +23,8 @@ urlpatterns = [
     path("account/", include("masthead.members.urls")),
     path("account/", include(members_urls.allauth_urlpatterns)),
     path("comments/", include("masthead.comments.urls")),
-    path("podcast/", public_page(Podcast()), name="podcast"),
-    path("podcast/<slug:slug>/", public_page(Podcast()), name="podcast_section"),
+    path("podcast/", public_page(per_request(Podcast)), name="podcast"),
+    path("podcast/<slug:slug>/", public_page(per_request(Podcast)), name="podcast_section"),
     # What differs per visitor on a public page (the page's script asks only when someone is signed in).
     path("_visitor/", newsroom_views.visitor, name="visitor"),
     path("_health/", newsroom_views.health, name="health"),

@@ -148,6 +148,17 @@ class StoriesFeed(Feed):
         return extra
 
 
+def per_request(feed_class):
+    """A view that makes its Feed per request: a feed keeps the request (its site and settings) on itself while
+    it writes, so one shared instance would mix two requests served by two threads."""
+
+    def view(request, *args, **kwargs):
+        return feed_class()(request, *args, **kwargs)
+
+    view.__name__ = view.__qualname__ = feed_class.__name__
+    return view
+
+
 SLUG = re.compile(r"[-\w]{1,255}")
 
 

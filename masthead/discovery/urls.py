@@ -9,14 +9,7 @@ app_name = "discovery"
 
 
 def _feed(feed_class):
-    """A feed view that makes its Feed per request: the feed keeps the request's site and settings on itself
-    while it writes, so one shared instance would mix two requests served by two threads."""
-
-    def view(request, *args, **kwargs):
-        return feed_class()(request, *args, **kwargs)
-
-    view.__name__ = view.__qualname__ = feed_class.__name__
-    return public_page(view)
+    return public_page(feeds.per_request(feed_class))
 
 
 urlpatterns = [
