@@ -199,28 +199,21 @@ def document(base_url: str = "") -> dict:
                 "responses": {"200": _list_of(resource, browse=True), **_errors("400", "401", "403", "422", "429")},
             }
         }
-        paths[f"/{resource}/{{id}}/"] = {
-            "get": {
-                "operationId": f"read_{resource}_by_id",
-                "summary": f"Read one of the {resource} by id",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
-                    *(_option(name, resource) for name in read_options),
-                ],
-                "responses": {"200": _list_of(resource, browse=False), **_errors("401", "403", "404", "422", "429")},
+        for by, address in (("id", f"/{resource}/{{id}}/"), ("slug", f"/{resource}/slug/{{slug}}/")):
+            paths[address] = {
+                "get": {
+                    "operationId": f"read_{resource}_by_{by}",
+                    "summary": f"Read one of the {resource} by {by}",
+                    "parameters": [
+                        {"name": by, "in": "path", "required": True, "schema": {"type": "string"}},
+                        *(_option(name, resource) for name in read_options),
+                    ],
+                    "responses": {
+                        "200": _list_of(resource, browse=False),
+                        **_errors("401", "403", "404", "422", "429"),
+                    },
+                }
             }
-        }
-        paths[f"/{resource}/slug/{{slug}}/"] = {
-            "get": {
-                "operationId": f"read_{resource}_by_slug",
-                "summary": f"Read one of the {resource} by slug",
-                "parameters": [
-                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
-                    *(_option(name, resource) for name in read_options),
-                ],
-                "responses": {"200": _list_of(resource, browse=False), **_errors("401", "403", "404", "422", "429")},
-            }
-        }
     paths["/settings/"] = {
         "get": {
             "operationId": "browse_settings",

@@ -9,17 +9,31 @@ Masthead has no counterpart for are there, as null, so a program that reads them
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 from wagtail.rich_text import expand_db_html
 
 from masthead.api.ids import ghost_id, primary_key
+from masthead.comments.models import CommentSettings
 from masthead.discovery.feeds import html_absolute
-from masthead.discovery.sharing import absolute, site_root
+from masthead.discovery.models import DiscoverySettings
+from masthead.discovery.sharing import absolute, site_facts, site_root
 from masthead.newsroom import serving
-from masthead.newsroom.selectors import CARD_SECONDS
+from masthead.newsroom.models import (
+    ArticleAuthor,
+    ArticleListing,
+    ArticlePage,
+    ArticleTag,
+    Author,
+    HomeEditorsPick,
+    StandardPage,
+)
+from masthead.newsroom.models.articles import html_text
+from masthead.newsroom.selectors import CARD_SECONDS, article_published, site_menus
 from masthead.newsroom.serving import versioned_cache
 
 
@@ -104,7 +118,7 @@ class Resource:
             rules = self.default_order
         annotations = self.annotations(query.include)
         if used := {name: annotations[name] for name, _ in rules if name in annotations}:
-            queryset = queryset.annotate(**used)  # only to sort by it: the rows' counts come from story_counts
+            queryset = queryset.annotate(**used)  # only to sort by it: the rows' counts come from story_counts()
         ordering = [f"-{field}" if descending else field for field, descending in rules]
         return queryset.order_by(*ordering, "-pk" if rules[0][1] else "pk")
 
@@ -124,8 +138,6 @@ class Stories(Resource):
     default_order = [("first_published_at", True)]
 
     def queryset(self):
-        from masthead.newsroom.models import ArticlePage
-
         return _public(ArticlePage.objects.live())
 
     def order_fields(self, include):
@@ -143,15 +155,10 @@ class Stories(Resource):
         return "comments" if self._comments() else ""
 
     def _comments(self) -> bool:
-        from masthead.comments.models import CommentSettings
-
         site = serving.site_for_request(self.request)
         return bool(site and serving.site_settings_for_request(self.request, site, CommentSettings).enabled)
 
     def made_rows(self, pks, query):
-        from masthead.newsroom.models import ArticleAuthor, ArticlePage, ArticleTag, HomeEditorsPick
-        from masthead.newsroom.selectors import article_published
-
         articles = ArticlePage.objects.filter(pk__in=pks).select_related("featured_image", "social_image").order_by()
         by_id = {article.pk: article for article in articles}
         version = serving.pages_version(self.request)
@@ -254,21 +261,17 @@ class Pages(Resource):
     default_order = [("title", False)]
 
     def queryset(self):
-        from masthead.newsroom.models import StandardPage
-
         return _public(StandardPage.objects.live())
 
     order_fields = Stories.order_fields
 
     def made_rows(self, pks, query):
-        from masthead.newsroom.models import StandardPage
-
         by_id = {page.pk: page for page in StandardPage.objects.filter(pk__in=pks)}
         root = site_root(self.request)
         made = {}
         for page in _in_order(by_id, pks):
             html = html_absolute(expand_db_html(page.body), root)
-            plaintext = " ".join(_text(html).split())
+            plaintext = " ".join(html_text(html).split())
             row = {"id": ghost_id("page", page.pk), "uuid": str(page.translation_key), "title": page.title}
             row["slug"] = page.slug
             if "html" in query.formats:
@@ -319,16 +322,9 @@ class Pages(Resource):
         return made
 
 
-def _text(html: str) -> str:
-    from masthead.newsroom.models.articles import html_text
-
-    return html_text(html)
-
-
-def _story_counts(kind: int):
-    """How many live stories each tag (or author) has: a subquery on the listings table, 0 for none."""
-    from masthead.newsroom.models import ArticleListing
-
+def _count_subquery(kind: int):
+    """How many live stories each tag (or author) has, as a subquery on the listings table (0 for none): only to
+    sort by it."""
     counted = (
         ArticleListing.objects.filter(kind=kind, key=OuterRef("pk"))
         .order_by()
@@ -339,17 +335,9 @@ def _story_counts(kind: int):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _has_stories(kind: int):
-    """The tags (or authors) with a live story: one seek in the listings' index each, stopping at the first."""
-    from masthead.newsroom.models import ArticleListing
-
-    return Exists(ArticleListing.objects.filter(kind=kind, key=OuterRef("pk")))
-
-
 def story_counts(request, kind: int) -> dict[int, int]:
     """How many live stories each tag (or author) has, counted once per pages version for all of them (a count
     per row would read a big tag's whole listing on every request)."""
-    from masthead.newsroom.models import ArticleListing
 
     def count():
         rows = ArticleListing.objects.filter(kind=kind).order_by().values_list("key").annotate(n=Count("*"))
@@ -359,16 +347,22 @@ def story_counts(request, kind: int) -> dict[int, int]:
     return versioned_cache.get_or_set(f"api:story-counts:{kind}:{version}", count, CARD_SECONDS)
 
 
-class Tags(Resource):
-    name, singular, id_kind = "tags", "tag", "tag"
+class Listed(Resource):
+    """Tags and authors: those with a live story (one seek in the listings' index each, stopping at the first),
+    by name, with `include=count.posts` their stories' count."""
+
     default_order = [("name", False)]
+    model = None
+    listing_kind = 0
+    picture = ""  # the picture each row shows, loaded with it
+
+    def row(self, thing, count: int | None) -> dict:
+        raise NotImplementedError
 
     def queryset(self):
-        from taggit.models import Tag
-
-        from masthead.newsroom.models import ArticleListing
-
-        return Tag.objects.filter(_has_stories(ArticleListing.Kind.TAG))
+        return self.model.objects.filter(
+            Exists(ArticleListing.objects.filter(kind=self.listing_kind, key=OuterRef("pk")))
+        )
 
     def order_fields(self, include):
         fields = {"name": "name", "slug": "slug", "id": "pk"}
@@ -377,21 +371,23 @@ class Tags(Resource):
         return fields
 
     def annotations(self, include):
-        from masthead.newsroom.models import ArticleListing
-
-        return {"story_count": _story_counts(ArticleListing.Kind.TAG)} if "count.posts" in include else {}
+        return {"story_count": _count_subquery(self.listing_kind)} if "count.posts" in include else {}
 
     def made_rows(self, pks, query):
-        from taggit.models import Tag
+        by_id = {thing.pk: thing for thing in self.model.objects.filter(pk__in=pks).select_related(self.picture)}
+        counts = story_counts(self.request, self.listing_kind) if "count.posts" in query.include else None
+        return {
+            thing.pk: self.row(thing, None if counts is None else counts.get(thing.pk, 0))
+            for thing in _in_order(by_id, pks)
+        }
 
-        from masthead.newsroom.models import ArticleListing
 
-        by_id = {tag.pk: tag for tag in Tag.objects.filter(pk__in=pks).select_related("detail__image")}
-        counts = story_counts(self.request, ArticleListing.Kind.TAG) if "count.posts" in query.include else None
-        made = {}
-        for tag in _in_order(by_id, pks):
-            made[tag.pk] = tag_row(self.request, tag, count=None if counts is None else counts.get(tag.pk, 0))
-        return made
+class Tags(Listed):
+    name, singular, id_kind = "tags", "tag", "tag"
+    model, listing_kind, picture = Tag, ArticleListing.Kind.TAG, "detail__image"
+
+    def row(self, tag, count):
+        return tag_row(self.request, tag, count=count)
 
 
 def tag_row(request, tag, *, count=None) -> dict:
@@ -422,33 +418,12 @@ def tag_row(request, tag, *, count=None) -> dict:
     return row
 
 
-class Authors(Resource):
+class Authors(Listed):
     name, singular, id_kind = "authors", "author", "author"
-    default_order = [("name", False)]
+    model, listing_kind, picture = Author, ArticleListing.Kind.AUTHOR, "photo"
 
-    def queryset(self):
-        from masthead.newsroom.models import ArticleListing, Author
-
-        return Author.objects.filter(_has_stories(ArticleListing.Kind.AUTHOR))
-
-    def order_fields(self, include):
-        return Tags.order_fields(self, include)
-
-    def annotations(self, include):
-        from masthead.newsroom.models import ArticleListing
-
-        return {"story_count": _story_counts(ArticleListing.Kind.AUTHOR)} if "count.posts" in include else {}
-
-    def made_rows(self, pks, query):
-        from masthead.newsroom.models import ArticleListing, Author
-
-        by_id = {author.pk: author for author in Author.objects.filter(pk__in=pks).select_related("photo")}
-        counts = story_counts(self.request, ArticleListing.Kind.AUTHOR) if "count.posts" in query.include else None
-        made = {}
-        for author in _in_order(by_id, pks):
-            count = None if counts is None else counts.get(author.pk, 0)
-            made[author.pk] = author_row(self.request, author, count=count)
-        return made
+    def row(self, author, count):
+        return author_row(self.request, author, count=count)
 
 
 def author_row(request, author, *, count=None) -> dict:
@@ -487,13 +462,6 @@ GHOST_VERSION = "5.95"  # the Ghost release whose Content API this one follows (
 
 def site_settings(request) -> dict:
     """The `settings` endpoint: Ghost's public settings, in its order, from the newsroom's own."""
-    from django.conf import settings
-
-    from masthead.comments.models import CommentSettings
-    from masthead.discovery.models import DiscoverySettings
-    from masthead.discovery.sharing import site_facts
-    from masthead.newsroom.selectors import site_menus
-
     site = serving.site_for_request(request)
     facts = site_facts(request)
     newsroom = serving.newsroom_settings_for_request(request, site) if site else None

@@ -6,18 +6,13 @@ from django.urls import path, re_path
 from masthead.api import openapi, views
 
 app_name = "api"
-RESOURCE = "<resource_name>"
-
-
-def _resource(route: str, view, name: str):
-    return re_path(route, views.guard_database(view), name=name)
-
+RESOURCES = "(?P<resource_name>posts|pages|tags|authors)"
 
 urlpatterns = [
-    _resource(r"^(?P<resource_name>posts|pages|tags|authors)/$", views.browse, "browse"),
-    _resource(r"^(?P<resource_name>posts|pages|tags|authors)/slug/(?P<slug>[^/]*)/$", views.read, "read_slug"),
-    _resource(r"^(?P<resource_name>posts|pages|tags|authors)/(?P<id>[^/]+)/$", views.read, "read"),
-    path("settings/", views.guard_database(views.settings), name="settings"),
+    re_path(rf"^{RESOURCES}/$", views.browse, name="browse"),
+    re_path(rf"^{RESOURCES}/slug/(?P<slug>[^/]*)/$", views.read, name="read_slug"),
+    re_path(rf"^{RESOURCES}/(?P<id>[^/]+)/$", views.read, name="read"),
+    path("settings/", views.settings, name="settings"),
     path("openapi.json", openapi.description, name="openapi"),
     re_path(r"^(?P<rest>(?:.*/)?)$", views.unknown, name="unknown"),
 ]
