@@ -34,5 +34,12 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, seconds: int) -> int:
 def client_key(request) -> str:
     """A stand-in for the client: its address hashed with a secret of the day (see the module's docstring)."""
     day = time.strftime("%Y-%m-%d", time.gmtime())
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{day}:{address}".encode()).hexdigest()
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{day}:{client_address(request)}".encode()).hexdigest()
+
+
+def client_address(request) -> str:
+    """The client's address: the connection's, or behind a proxy (`MASTHEAD_BEHIND_PROXY`) the one the proxy
+    saw, the last in X-Forwarded-For (the earlier ones are whatever the client claimed). Never stored."""
+    if settings.BEHIND_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR", "")):
+        return forwarded.rsplit(",", 1)[-1].strip()[:64]
+    return request.META.get("REMOTE_ADDR", "")

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "masthead.narration",
     "masthead.discovery",
     "masthead.api",
+    "masthead.analytics",
     "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -265,6 +266,13 @@ MASTHEAD_NEWSLETTER_TRACKING = env_bool("MASTHEAD_NEWSLETTER_TRACKING", False)
 MASTHEAD_NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("MASTHEAD_NEWSLETTER_CONFIRM_DAYS", "7"))
 # The Content API (/ghost/api/content/): whether `limit=all` returns every row, as Ghost 5 (on), or at most 100,
 # as Ghost 6 (off; numbers above 100 are always cut to 100).
+# Page views (masthead/analytics): how often each web process writes the views it gathered (a crash loses at
+# most that many seconds of them), how long hourly counts are kept (daily ones are kept for ever), how many
+# beacons one reader may send a minute, and how often "Most popular" is worked out again.
+MASTHEAD_ANALYTICS_FLUSH_SECONDS = float(os.environ.get("MASTHEAD_ANALYTICS_FLUSH_SECONDS", "2"))
+MASTHEAD_ANALYTICS_HOURLY_DAYS = int(os.environ.get("MASTHEAD_ANALYTICS_HOURLY_DAYS", "14"))
+MASTHEAD_ANALYTICS_BEACONS_PER_MINUTE = int(os.environ.get("MASTHEAD_ANALYTICS_BEACONS_PER_MINUTE", "120"))
+MASTHEAD_POPULAR_SECONDS = int(os.environ.get("MASTHEAD_POPULAR_SECONDS", "180"))
 MASTHEAD_CONTENT_API_LIMIT_ALL = env_bool("MASTHEAD_CONTENT_API_LIMIT_ALL", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

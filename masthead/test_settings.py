@@ -36,3 +36,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not memory, so the worker process started by the scheduling tests sees the same database.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"masthead-test-{os.getpid()}.sqlite3")}  # noqa: F405
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405 (Django's test client)
+# Page views are written when a test calls analytics.ingest.tally.flush() (no writer thread beside the tests).
+MASTHEAD_ANALYTICS_FLUSH_SECONDS = 0

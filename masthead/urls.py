@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from masthead.analytics import views as analytics_views
 from masthead.discovery.feeds import per_request
 from masthead.http_cache import public_page
 from masthead.members import urls as members_urls
@@ -27,6 +28,8 @@ urlpatterns = [
     path("podcast/<slug:slug>/", public_page(per_request(Podcast)), name="podcast_section"),
     # What differs per visitor on a public page (the page's script asks only when someone is signed in).
     path("_visitor/", newsroom_views.visitor, name="visitor"),
+    # The pages' view beacon (never cached: under /_).
+    path("_view/", analytics_views.beacon, name="view_beacon"),
     path("_health/", newsroom_views.health, name="health"),
     path("manifest.webmanifest", public_page(newsroom_views.web_manifest), name="web_manifest"),
 ]

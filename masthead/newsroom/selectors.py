@@ -1,5 +1,6 @@
 """The reads the newsroom's pages need, each one a bounded number of queries."""
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -25,7 +26,7 @@ from masthead.newsroom.models import (
     SectionPage,
 )
 from masthead.newsroom.models.routing import HOME_CHILD_DEPTH
-from masthead.newsroom.serving import pages_version, versioned_cache
+from masthead.newsroom.serving import pages_version, site_for_request, site_settings_for_request, versioned_cache
 
 
 def with_card_data(articles: QuerySet) -> QuerySet:
@@ -77,20 +78,44 @@ def more_from_section_ids(*, section_id: int | None, limit: int = 5) -> list[int
     return _ids(listing(ArticleListing.Kind.SECTION, section_id), limit)
 
 
-def most_popular(*, limit: int = 5, exclude: Iterable[int] = ()) -> tuple[str, list[int]]:
-    """The rail's title and stories: the most read ones once page views are counted.
+def most_popular(*, request, slot: str, version: int, exclude: Iterable[int] = ()) -> tuple[str, list[int]]:
+    """A "Most popular" list's title and stories (`slot`: "home" or "article", each with its own period in the
+    analytics settings), leaving out `exclude`. Before any view has been counted in the period it shows the
+    newest stories and says so: it never claims a popularity nobody measured."""
+    from masthead.analytics.models import AnalyticsSettings
+    from masthead.analytics.selectors import most_popular_ids
 
-    Page views are not counted yet (the analytics app is to come), so the rail shows the newest stories and
-    says so: it never claims a popularity nobody measured.
-    """
-    return "Latest", latest_ids(limit=limit, exclude=exclude)
+    site = site_for_request(request)
+    chosen = site_settings_for_request(request, site, AnalyticsSettings) if site else AnalyticsSettings()
+    window = chosen.home_popular_window if slot == "home" else chosen.article_popular_window
+    exclude = set(exclude)
+    ids = most_popular_ids(window=window, limit=chosen.popular_count + len(exclude), version=version)
+    if not ids:
+        latest = rail_ids("latest", version=version, ids=lambda: latest_ids(limit=20))
+        return "Latest", [pk for pk in latest if pk not in exclude][: chosen.popular_count]
+    return "Most popular", [pk for pk in ids if pk not in exclude][: chosen.popular_count]
 
 
-def editors_pick_ids(*, home_id: int | None, limit: int = 6) -> list[int]:
+def editors_pick_schedule(*, home_id: int | None) -> list[tuple[int, float | None, float | None]]:
+    """The Editors' Picks in their order with the times they show from and until (timestamps, or None), for
+    `editors_pick_ids` to choose from at each request: the list is kept until a page changes, the times pass
+    on their own."""
     if home_id is None:
         return []
     picks = HomeEditorsPick.objects.filter(home_id=home_id, article__live=True).order_by("sort_order")
-    return list(picks.values_list("article_id", flat=True)[:limit])
+    return [
+        (pk, starts.timestamp() if starts else None, ends.timestamp() if ends else None)
+        for pk, starts, ends in picks.values_list("article_id", "starts_at", "ends_at")
+    ]
+
+
+def editors_pick_ids(schedule: list, *, limit: int = 6, now: float | None = None) -> list[int]:
+    """The picks showing now, in their order."""
+    now = time.time() if now is None else now
+    showing = [
+        pk for pk, starts, ends in schedule if (starts is None or starts <= now) and (ends is None or now < ends)
+    ]
+    return list(dict.fromkeys(showing))[:limit]
 
 
 CARD_SECONDS = 24 * 3600
@@ -123,7 +148,7 @@ def year_folder(*, year: int) -> ArticleYearPage | None:
     return ArticleYearPage.objects.filter(slug=str(year), depth=HOME_CHILD_DEPTH + 1).first()
 
 
-def home_page_context(*, home: HomePage, version: int) -> dict:
+def home_page_context(*, home: HomePage, request, version: int) -> dict:
     """Everything the front page shows, as article ids; the latest stories fill whatever editors left empty."""
 
     def ids():
@@ -138,28 +163,26 @@ def home_page_context(*, home: HomePage, version: int) -> dict:
             for block in home.section_blocks.select_related("section").order_by("sort_order")
             if block.section.live
         ]
-        popular_title, popular = most_popular(limit=10)
         return {
             "stories": stories,
             "news_feed": news_feed_ids(limit=8),
-            "editors_picks": editors_pick_ids(home_id=home.pk),
+            "editors_picks": editors_pick_schedule(home_id=home.pk),
             "blocks": blocks,
-            "most_popular": [pk for pk in popular if pk not in stories][:5],
-            "most_popular_title": popular_title,
         }
 
     chosen = rail_ids(f"home:{home.pk}", version=version, ids=ids)
     sections = {
         section.pk: section for section in SectionPage.objects.filter(pk__in=[pk for pk, _ in chosen["blocks"]])
     }
+    popular_title, popular = most_popular(request=request, slot="home", version=version, exclude=chosen["stories"])
     return {
         "lead": chosen["stories"][:1],
         "top_stories": chosen["stories"][1:],
         "news_feed": chosen["news_feed"],
         "section_blocks": [(sections[pk], ids) for pk, ids in chosen["blocks"] if pk in sections],
-        "editors_picks": chosen["editors_picks"],
-        "most_popular": chosen["most_popular"],
-        "most_popular_title": chosen["most_popular_title"],
+        "editors_picks": editors_pick_ids(chosen["editors_picks"]),
+        "most_popular": popular,
+        "most_popular_title": popular_title,
     }
 
 
@@ -183,6 +206,11 @@ def article_published(*, article: ArticlePage, request, version: int) -> dict:
             "tags": [{"name": name, "slug": slug} for name, slug in article.tags.values_list("name", "slug")],
             "corrections": list(article.corrections.values("date", "text")),
             "narration": narration_for(article_id=article.pk),
+            "teasers": [
+                block.value["article"].pk
+                for block in article.body
+                if block.block_type == "related_story" and block.value.get("article") is not None
+            ],
         }
         share = article_share(article=article, request=request, **{k: published[k] for k in SHARED})
         published["head"] = render_to_string("discovery/includes/share.html", {"share": share})
@@ -202,22 +230,66 @@ def article_page_context(*, article: ArticlePage, request, version: int) -> dict
     def section_rail():
         section = SectionPage.objects.filter(pk=article.section_id).first() if article.section_id else None
         url = (section.get_url(request=request) or "") if section else ""
-        return {"ids": more_from_section_ids(section_id=article.section_id), "url": url}
+        # More than the four shown: the stories shown above it on the page are left out of it.
+        return {"ids": more_from_section_ids(section_id=article.section_id, limit=16), "url": url}
 
     more = rail_ids(f"more-news:{article.section_id}", version=version, ids=section_rail)
     feed = rail_ids("news-feed", version=version, ids=lambda: news_feed_ids(limit=7))
-    picks = rail_ids(f"picks:{home_id}", version=version, ids=lambda: editors_pick_ids(home_id=home_id))
+    picks = rail_ids(f"picks:{home_id}", version=version, ids=lambda: editors_pick_schedule(home_id=home_id))
+    related = rail_ids(f"related:{article.pk}", version=version, ids=lambda: related_ids(article=article))
     published = article_published(article=article, request=request, version=version)
+    # Each list leaves out what the page already shows above it: the story itself and the stories its text
+    # links as teasers, then the Editors' Picks, the related stories, More news and Most popular in turn.
+    # The News Feed is the live stream and keeps its order (only the story itself is left out).
+    shown = {article.pk, *published.get("teasers", ())}
+    editors_picks = [pk for pk in editors_pick_ids(picks) if pk not in shown]
+    shown.update(editors_picks)
+    related = [pk for pk in related if pk not in shown][:4]
+    shown.update(related)
+    more_stories = [pk for pk in more["ids"] if pk not in shown][:4]
+    shown.update(more_stories)
+    popular_title, popular = most_popular(request=request, slot="article", version=version, exclude=shown)
     return {
         "body": published,
         "bylines": published["bylines"],
         "tag_list": published["tags"],
         "corrections": published["corrections"],
-        "more_stories": [pk for pk in more["ids"] if pk != article.pk][:4],
+        "related": related,
+        "more_stories": more_stories,
         "more_stories_url": more["url"],
         "news_feed": [pk for pk in feed if pk != article.pk][:6],
-        "editors_picks": picks,
+        "editors_picks": editors_picks,
+        "most_popular": popular,
+        "most_popular_title": popular_title,
     }
+
+
+RELATED_CANDIDATES = 50  # the newest stories of each shared tag and of the section that are weighed
+
+
+def related_ids(*, article: ArticlePage, limit: int = 8) -> list[int]:
+    """Stories related to `article`, best first: three points for each tag they share with it, two for sharing
+    its section (or one below it), and up to two for being close to it in time (two on the same day, one a
+    week apart, less further). Candidates are the newest stories of each of its tags and of its section
+    (`RELATED_CANDIDATES` each, read from the listings' index); the story itself is never one."""
+    tag_ids = sorted(tag.pk for tag in article.tags.all())[:10]
+    lists = [(ArticleListing.Kind.TAG, tag_id) for tag_id in tag_ids]
+    if article.section_id:
+        lists.append((ArticleListing.Kind.SECTION, article.section_id))
+    scores: dict[int, float] = defaultdict(float)
+    published: dict[int, object] = {}
+    for kind, key in lists:
+        entries = ArticleListing.objects.filter(kind=kind, key=key).order_by("-published_at", "-article_id")
+        for pk, at in entries.values_list("article_id", "published_at")[:RELATED_CANDIDATES]:
+            scores[pk] += 3 if kind == ArticleListing.Kind.TAG else 2
+            published[pk] = at
+    scores.pop(article.pk, None)
+    reference = article.first_published_at or article.last_published_at
+    for pk in scores:
+        days = abs((published[pk] - reference).total_seconds()) / 86400 if reference else 365
+        scores[pk] += 2 / (1 + days / 7)
+    ranked = sorted(scores, key=lambda pk: (-scores[pk], -published[pk].timestamp(), -pk))
+    return ranked[:limit]
 
 
 MENUS_CACHE_SECONDS = 24 * 3600

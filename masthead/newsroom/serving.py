@@ -112,7 +112,12 @@ def _best_site(sites: list[Site], hostname: str, port: int | None) -> Site | Non
 
 
 # The site settings every page reads, kept in the shared cache (dropped by `serving_cache_expire`).
-CACHED_SETTINGS = ("newsroom.NewsroomSettings", "discovery.DiscoverySettings", "comments.CommentSettings")
+CACHED_SETTINGS = (
+    "newsroom.NewsroomSettings",
+    "discovery.DiscoverySettings",
+    "comments.CommentSettings",
+    "analytics.AnalyticsSettings",
+)
 
 
 def _settings_key(label: str, site_id: int) -> str:

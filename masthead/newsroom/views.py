@@ -30,7 +30,11 @@ def tag(request, slug):
         detail = None
     articles = selectors.listing_page(ArticleListing.Kind.TAG, tag.pk, request=request)
     share = sharing.tag_share(tag=tag, detail=detail, request=request, page_number=articles.number)
-    return render(request, "newsroom/tag.html", {"tag": tag, "detail": detail, "articles": articles, "share": share})
+    return render(
+        request,
+        "newsroom/tag.html",
+        {"tag": tag, "detail": detail, "articles": articles, "share": share, "counted": f"tag:{tag.pk}"},
+    )
 
 
 @require_safe
@@ -38,7 +42,8 @@ def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = selectors.listing_page(ArticleListing.Kind.AUTHOR, author.pk, request=request)
     share = sharing.author_share(author=author, request=request, page_number=articles.number)
-    return render(request, "newsroom/author.html", {"author": author, "articles": articles, "share": share})
+    context = {"author": author, "articles": articles, "share": share, "counted": f"author:{author.pk}"}
+    return render(request, "newsroom/author.html", context)
 
 
 @require_safe

@@ -1,9 +1,10 @@
 """The front page: a lead story, top stories and Editors' Picks chosen by hand, section blocks."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
 from masthead.newsroom.models.routing import flat_article_for_slug, flat_section_for_slug
@@ -50,7 +51,7 @@ class HomePage(Page):
         from masthead.newsroom import selectors, serving
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_page_context(home=self, version=serving.pages_version(request)))
+        context.update(selectors.home_page_context(home=self, request=request, version=serving.pages_version(request)))
         return context
 
 
@@ -61,9 +62,20 @@ class HomeTopStory(Orderable):
 
 
 class HomeEditorsPick(Orderable):
+    """One of the Editors' Picks, shown from `starts_at` (or at once) until `ends_at` (or until removed). The
+    pages that show the list are kept by caches for up to `MASTHEAD_CACHE_SECONDS`, so a pick appears or goes
+    within that much of its time."""
+
     home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="editors_picks")
     article = models.ForeignKey("newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+")
-    panels = [FieldPanel("article")]
+    starts_at = models.DateTimeField("show from", null=True, blank=True, help_text="Empty: as soon as published.")
+    ends_at = models.DateTimeField("show until", null=True, blank=True, help_text="Empty: until removed.")
+    panels = [FieldPanel("article"), FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")])]
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must come after the start."})
 
 
 class HomeSectionBlock(Orderable):

@@ -176,8 +176,12 @@ class ArticlePageTests(TestCase):
 
     def test_rails_more_from_section_news_feed_editors_picks(self):
         _, soup = self.get_soup()
-        more = [a.get_text() for a in soup.find(id="rail-more-news").find_parent("section").select(".card__headline a")]
-        self.assertEqual(more, ["Another analysis"])
+        related = [
+            a.get_text() for a in soup.find(id="rail-related").find_parent("section").select(".card__headline a")
+        ]
+        self.assertEqual(related, ["Another analysis"])  # its section's; the teaser in its text is not repeated
+        # More news would show the section's other stories: the only one is shown above it already.
+        self.assertIsNone(soup.find(id="rail-more-news"))
         feed = [a.get_text() for a in soup.find(id="rail-news-feed").find_parent("section").select(".card__headline a")]
         self.assertEqual(feed, ["Short news item"])
         picks = [

@@ -140,3 +140,19 @@ if (commentsSection) {
     }
   });
 }
+
+// One view beacon per page: no cookie, nothing stored in the browser (masthead/analytics counts a reader once
+// per page per day without knowing who). The narration's first play on the page is counted the same way.
+const counted = document.body.dataset.count;
+const sendView = (what) => {
+  if (!navigator.sendBeacon) return;
+  const query = new URLSearchParams(window.location.search);
+  const view = { c: what, r: document.referrer, s: query.get("utm_source") || "", m: query.get("utm_medium") || "" };
+  navigator.sendBeacon("/_view/", JSON.stringify(view));
+};
+if (counted) sendView(counted);
+document.querySelectorAll(".narration__audio").forEach((audio) => {
+  audio.addEventListener("play", () => {
+    if (document.body.dataset.pageId) sendView(`play:${document.body.dataset.pageId}`);
+  }, { once: true });
+});
