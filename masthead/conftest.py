@@ -13,11 +13,15 @@ def caches_cleared():
     root paths, the menus, a page) must not leak into it."""
     from django.core.cache import caches
 
+    from masthead.analytics.selectors import countable
+    from masthead.analytics.views import local_windows
     from masthead.newsroom.serving import versioned_cache
 
     for cache in caches.all():
         cache.clear()
     versioned_cache.clear()
+    countable.sets.clear()
+    local_windows.counts.clear()
 
 
 @pytest.fixture

@@ -43,3 +43,35 @@ def client_address(request) -> str:
     if settings.BEHIND_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR", "")):
         return forwarded.rsplit(",", 1)[-1].strip()[:64]
     return request.META.get("REMOTE_ADDR", "")
+
+
+class LocalWindows:
+    """Rate limits counted in this process's memory: for requests too frequent to count in a file cache (a write
+    per client), when there is no Redis. A limit then holds per process: with N web processes a client gets up
+    to N times `limit` before all of them refuse it."""
+
+    CLIENTS_LIMIT = 200_000  # clients remembered in one window; beyond, the window starts afresh
+
+    def __init__(self):
+        import threading
+
+        self.lock = threading.Lock()
+        self.window: tuple = ()
+        self.counts: dict[str, int] = {}
+
+    def hit(self, *, scope: str, key: str, limit: int, seconds: int) -> int:
+        """As `rate_limit_hit`."""
+        now = time.time()
+        window = (scope, int(now // seconds))
+        with self.lock:
+            if window != self.window or len(self.counts) >= self.CLIENTS_LIMIT:
+                self.window, self.counts = window, {}
+            count = self.counts[key] = self.counts.get(key, 0) + 1
+        if count <= limit:
+            return 0
+        return max(1, int(seconds - now % seconds))
+
+
+def shared_cache_is_fast() -> bool:
+    """Whether the shared cache can take a write per request (Redis), or would pay a file per client."""
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()

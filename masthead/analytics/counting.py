@@ -45,9 +45,29 @@ def is_prefetch(request) -> bool:
     return "prefetch" in purpose.lower() or "preview" in purpose.lower()
 
 
+class Days:
+    """The newsroom's calendar day of an instant, remembered with the day's first and last instants: a beacon
+    compares two numbers instead of converting to the time zone (a tenth of its own work)."""
+
+    def __init__(self):
+        self.current: tuple[float, float, date | None] = (0.0, 0.0, None)
+
+    def of(self, now: datetime) -> date:
+        stamp = now.timestamp()
+        start, end, day = self.current
+        if not start <= stamp < end:
+            day = timezone.localdate(now)
+            first, last = day_bounds(day)
+            self.current = (first.timestamp(), last.timestamp(), day)
+        return day
+
+
+days = Days()
+
+
 def today(now: datetime | None = None) -> date:
     """The newsroom's calendar day (settings.TIME_ZONE)."""
-    return timezone.localdate(now or timezone.now())
+    return days.of(now or timezone.now())
 
 
 def hour_of(now: datetime) -> datetime:

@@ -19,11 +19,31 @@ from masthead.newsroom.serving import pages_version, versioned_cache
 # What a beacon may count
 
 
-def countable_ids(target: int, *, request) -> frozenset[int]:
-    """The ids a beacon of `target` may name: live pages (and live articles for plays), tags, authors. Kept per
-    `pages_version` in each process, so checking a beacon is a set lookup."""
-    version = pages_version(request)
-    return versioned_cache.get_or_set(f"analytics:ids:{target}:{version}", lambda: _ids(target), 24 * 3600)
+class Countable:
+    """The ids a beacon may name, per target: live pages (and live articles for plays), tags, authors.
+
+    Each process keeps the sets it loaded with the `pages_version` they were loaded at. An id found in a set
+    loaded less than `FRESH_SECONDS` ago is taken without reading the version (which costs two cache reads): at
+    worst a page unpublished a few minutes ago is counted once more. An id not found is checked against the
+    current version, and the set loaded again only when the version has moved (a page just published)."""
+
+    FRESH_SECONDS = 300
+
+    def __init__(self):
+        self.sets: dict[int, tuple[int, float, frozenset]] = {}  # target: (version, loaded at, ids)
+
+    def __call__(self, target: int, object_id: int, *, request) -> bool:
+        known = self.sets.get(target)
+        if known and object_id in known[2] and time.monotonic() - known[1] < self.FRESH_SECONDS:
+            return True
+        version = pages_version(request)
+        if known is None or known[0] != version or time.monotonic() - known[1] >= self.FRESH_SECONDS:
+            ids = versioned_cache.get_or_set(f"analytics:ids:{target}:{version}", lambda: _ids(target), 24 * 3600)
+            known = self.sets[target] = (version, time.monotonic(), ids)
+        return object_id in known[2]
+
+
+countable = Countable()
 
 
 def _ids(target: int) -> frozenset[int]:
@@ -127,24 +147,27 @@ def totals_per_hour(day: date, *, target: int = Target.PAGE) -> list[tuple[datet
 
 
 def top_articles(period: Period, *, limit: int = 20) -> list[dict]:
-    """The most viewed stories of the period: title, address and views, most viewed first (ties: lower id)."""
+    """The most viewed stories of the period: title and views, most viewed first (ties: lower id). Stories that
+    have been deleted since are left out.
+
+    The sum reads the period's range of the daily counts' index and nothing else: the other pages (home,
+    sections: a few dozen ids) are left out by id rather than by joining every row to the stories' table."""
+    from wagtail.models import Page
+
     from masthead.newsroom.models import ArticlePage
 
+    not_stories = Page.objects.not_type(ArticlePage).values_list("pk", flat=True)
     rows = (
         DailyCount.objects.filter(target=Target.PAGE, day__gte=period.first, day__lte=period.last)
-        .filter(object_id__in=ArticlePage.objects.values("pk"))
+        .exclude(object_id__in=list(not_stories))
         .values("object_id")
         .annotate(views=Sum("count"))
-        .order_by("-views", "object_id")[:limit]
+        .order_by("-views", "object_id")[: limit + 10]
     )
     rows = list(rows)
-    pages = ArticlePage.objects.filter(pk__in=[row["object_id"] for row in rows]).only("title", "url_path", "slug")
-    by_id = {page.pk: page for page in pages}
-    return [
-        {"id": row["object_id"], "title": by_id[row["object_id"]].title, "views": row["views"]}
-        for row in rows
-        if row["object_id"] in by_id
-    ]
+    titles = dict(ArticlePage.objects.filter(pk__in=[row["object_id"] for row in rows]).values_list("pk", "title"))
+    stories = [{"id": row["object_id"], "title": titles.get(row["object_id"]), "views": row["views"]} for row in rows]
+    return [story for story in stories if story["title"] is not None][:limit]
 
 
 def sources(period: Period) -> list[tuple[str, int]]:

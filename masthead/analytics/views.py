@@ -8,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -16,11 +17,14 @@ from masthead.analytics.ingest import tally
 from masthead.analytics.models import Target
 from masthead.analytics.services import View
 from masthead.http_cache import same_origin
-from masthead.ratelimit import client_address, client_key, rate_limit_hit
+from masthead.ratelimit import LocalWindows, client_address, client_key, rate_limit_hit, shared_cache_is_fast
 
 BODY_LIMIT = 2048  # bytes: a beacon is about a hundred
 WHAT = re.compile(r"(page|tag|author|play):([0-9]{1,9})")
 TARGETS = {"page": Target.PAGE, "tag": Target.TAG, "author": Target.AUTHOR, "play": Target.PLAY}
+# Beacons come with every page view: their limit is counted in the shared cache only when it is Redis (a file
+# per reader in the file cache would cost more than the rest of the beacon), else in each process's memory.
+local_windows = LocalWindows()
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")  # a transparent 1×1 GIF
 
 
@@ -41,8 +45,7 @@ def beacon(request):
     if request.method == "POST":
         # A browser that sends neither Origin nor Referer (privacy settings) is let through; one that names
         # another site is not.
-        sent_from = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER")
-        if sent_from and not same_origin(request):
+        if not _from_this_site(request):
             return _answer(403, "Views are counted only from this site's own pages.")
         data = _posted(request)
         if isinstance(data, HttpResponse):
@@ -57,11 +60,14 @@ def beacon(request):
     if what is None:
         return _answer(400, 'Say what was viewed: "c": "page:<id>" (or tag:, author:, play:).')
     target, object_id = TARGETS[what[1]], int(what[2])
-    if object_id not in selectors.countable_ids(target, request=request):
+    if not selectors.countable(target, object_id, request=request):
         return _answer(404, "Nothing with that id is shown here.")
-    if wait := rate_limit_hit(
-        scope="beacon", key=client_key(request), limit=settings.MASTHEAD_ANALYTICS_BEACONS_PER_MINUTE, seconds=60
-    ):
+    address = client_address(request)
+    if shared_cache_is_fast():
+        limit, client = rate_limit_hit, client_key(request)
+    else:  # in this process's memory only, for a minute: the address itself will do
+        limit, client = local_windows.hit, address
+    if wait := limit(scope="beacon", key=client, limit=settings.MASTHEAD_ANALYTICS_BEACONS_PER_MINUTE, seconds=60):
         response = _answer(429, "Too many views from one reader; wait a minute.")
         response["Retry-After"] = str(wait)
         return response
@@ -69,7 +75,7 @@ def beacon(request):
     if not (counting.is_robot(user_agent) or counting.is_prefetch(request) or _staff(request)):
         now = timezone.now()
         day = counting.today(now)
-        host = request.get_host().partition(":")[0]
+        host = split_domain_port(request.get_host())[0]
         source, domain = counting.source_of(
             referrer=_text(data.get("r")),
             site_host=host,
@@ -79,7 +85,7 @@ def beacon(request):
         digest = counting.digest(
             salt=counting.salts.for_day(day),
             site=host,
-            address=client_address(request),
+            address=address,
             user_agent=user_agent,
             target=target,
             object_id=object_id,
@@ -90,6 +96,15 @@ def beacon(request):
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _from_this_site(request) -> bool:
+    """The beacon was sent by one of this site's pages (its Origin, or its Referer where a browser sends no
+    Origin). A browser that sends neither (privacy settings) is let through; one that names another site not."""
+    sent_from = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER")
+    if not sent_from:
+        return True
+    return same_origin(request)
 
 
 def _posted(request):
