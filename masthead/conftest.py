@@ -239,7 +239,7 @@ class BenchmarksFirst:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):
-        longest_first = ["bench.pages", "bench.newsletter", "bench.narration", "bench.page_render"]
+        longest_first = ["bench.pages", "bench.newsletter", "bench.narration", "bench.page_render", "bench.analytics"]
 
         def rank(item) -> int:
             group = item.get_closest_marker("xdist_group")

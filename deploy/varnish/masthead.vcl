@@ -42,8 +42,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # The admin, the per-visitor endpoint, documents (they may be private) and Wagtail's own views: never cached.
-    if (req.url ~ "^/(admin|_visitor|_util|_health|documents)(/|$)") {
+    # The admin, the per-visitor endpoint, the view beacon, documents (they may be private) and Wagtail's own views:
+    # never cached.
+    if (req.url ~ "^/(admin|_visitor|_view|_util|_health|documents)(/|$)") {
         return (pass);
     }
     # Signed-in staff (and later members) bypass the cache; everyone else's cookies are dropped, since the

@@ -86,3 +86,16 @@ def test_narration_benchmark_runs():
     for key in ("rtf", "raw_piper_rtf"):
         assert figures[key] > 1, key
     assert "overhead_pct" in figures
+
+
+@pytest.mark.skipif(not shutil.which("wrk"), reason="bench.analytics needs wrk (a Debian package; .ci/run installs it)")
+@pytest.mark.xdist_group("bench.analytics")
+def test_analytics_benchmark_runs(tmp_path):
+    figures = run_benchmark(
+        "analytics",
+        *("--articles", "20", "--corpus-dir", str(tmp_path), "--duration", "1", "--rounds", "1"),
+        *("--connections", "2", "--views", "20000", "--stories", "300", "--query-rounds", "2", "--postgres", ""),
+    )
+    assert figures["accepted"] > 0 and figures["counted"] == figures["accepted"] and figures["non_2xx"] == 0
+    assert figures["accepted_per_s"] > 0 and figures["empty_endpoint_per_s"] > 0
+    assert figures["sqlite_dashboard"]["views"] == 20000 and figures["dashboard_p95_ms"] > 0

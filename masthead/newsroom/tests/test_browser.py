@@ -223,3 +223,43 @@ def test_a_newsletter_sign_up_works_without_javascript(site, browser):
     assert page.url == site + "/newsletters/check-your-email/"
     assert "confirmation email" in page.content()
     context.close()
+
+
+READER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+
+def _views_waiting(count: int, timeout: float = 10) -> list:
+    """The views the server thread accepted and holds for its next write (no database here: see `browser`)."""
+    import time
+
+    from masthead.analytics.ingest import tally
+
+    deadline = time.monotonic() + timeout
+    while len(tally.pending) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return list(tally.pending)
+
+
+def test_each_page_sends_one_view_without_cookies_and_a_headless_robot_counts_nowhere(site, browser):
+    from masthead.analytics.ingest import tally
+    from masthead.analytics.models import Source, Target
+
+    with tally.lock:
+        tally.pending.clear()
+    context = browser.new_context(user_agent=READER)
+    page = context.new_page()
+    page.goto(site + "/")
+    home_id = int(page.evaluate("document.body.dataset.pageId"))
+    page.locator("a", has_text="The story under test").first.click()
+    page.wait_for_url(site + "/story-under-test/")
+    article_id = int(page.evaluate("document.body.dataset.pageId"))
+    views = _views_waiting(2)
+    assert [(view.target, view.object_id) for view in views] == [(Target.PAGE, home_id), (Target.PAGE, article_id)]
+    assert [view.source for view in views] == [Source.DIRECT, Source.INTERNAL]
+    assert context.cookies() == [] and page.evaluate("localStorage.length + sessionStorage.length") == 0
+    context.close()
+
+    robot = browser.new_context()  # Chromium says "HeadlessChrome": a robot's browser
+    robot.new_page().goto(site + "/story-under-test/")
+    assert len(_views_waiting(3, timeout=2)) == 2
+    robot.close()
