@@ -41,10 +41,8 @@ def beacon(request):
     400 for a body that is not such an object, 404 for a page that is not live, 413 for a body over 2 kB, 429
     (with Retry-After) for a client sending more than `MASTHEAD_ANALYTICS_BEACONS_PER_MINUTE`, 403 from another
     site's page. A robot's, a prefetch's or a signed-in editor's view is answered 204 like a reader's and
-    counted nowhere."""
+    counted nowhere; so is the image asked from another site's page, or with HEAD (no browser shows that)."""
     if request.method == "POST":
-        # A browser that sends neither Origin nor Referer (privacy settings) is let through; one that names
-        # another site is not.
         if not _from_this_site(request):
             return _answer(403, "Views are counted only from this site's own pages.")
         data = _posted(request)
@@ -72,7 +70,8 @@ def beacon(request):
         response["Retry-After"] = str(wait)
         return response
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    if not (counting.is_robot(user_agent) or counting.is_prefetch(request) or _staff(request)):
+    not_a_view = request.method == "HEAD" or (request.method == "GET" and not _from_this_site(request))
+    if not (not_a_view or counting.is_robot(user_agent) or counting.is_prefetch(request) or _staff(request)):
         now = timezone.now()
         day = counting.today(now)
         host = split_domain_port(request.get_host())[0]

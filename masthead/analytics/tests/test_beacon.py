@@ -157,11 +157,19 @@ def test_tag_and_author_pages_and_plays_are_counted_as_their_own(client, article
 
 
 def test_the_noscript_image_counts_and_gets_a_picture(client, article):
-    response = send(client, f"page:{article.pk}", method="get")
+    response = send(client, f"page:{article.pk}", method="get", HTTP_REFERER=f"http://testserver{article.url}")
     assert response.status_code == 200 and response["Content-Type"] == "image/gif"
     assert response.content.startswith(b"GIF89a") and "no-store" in response["Cache-Control"]
     tally.flush()
     assert counted() == 1
+
+
+def test_the_image_shown_on_another_site_or_asked_with_head_counts_nowhere(client, article):
+    embedded = send(client, f"page:{article.pk}", method="get", HTTP_REFERER="https://elsewhere.example/")
+    assert embedded.status_code == 200 and embedded["Content-Type"] == "image/gif"
+    assert client.head("/_view/", {"c": f"page:{article.pk}"}, REMOTE_ADDR="192.0.2.5").status_code == 200
+    tally.flush()
+    assert counted() == 0
 
 
 @pytest.mark.parametrize(
