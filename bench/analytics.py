@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from bench.pages import _corpus, _free_port, _start, _stop, _wait, bench_environment
+from bench.search import _reachable
 
 TARGET_RATIO = 0.6
 TARGET_DASHBOARD_P95_MS = 1000
@@ -274,16 +275,6 @@ def _wrk_beacons(port: int, path: str, base: int, seconds: int, script: Path, ar
 def _counted(database: Path) -> int:
     with sqlite3.connect(database) as db:
         return db.execute("SELECT COALESCE(SUM(count), 0) FROM analytics_dailycount WHERE target = 0").fetchone()[0]
-
-
-def _reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(f"{url.rstrip('/')}/postgres", connect_timeout=3):
-            return True
-    except Exception:  # noqa: BLE001 (no server: SQLite only)
-        return False
 
 
 def _postgres_env(env: dict, url: str) -> dict:

@@ -58,8 +58,7 @@ def _listing_gone(sender, instance, **kwargs):
 
 
 def _settings_saved(sender, instance, **kwargs):
-    services.layout_changed()
-    serving.serving_cache_expire()
+    services.layout_changed()  # (the cached copy of the settings is dropped by _serving_changed, below)
 
 
 def _image_saved(sender, instance, created=False, **kwargs):
@@ -103,8 +102,11 @@ def connect():
     post_save.connect(_image_saved, sender=NewsroomImage, dispatch_uid="newsroom-image-renditions")
     for signal in (post_save, post_delete):
         signal.connect(_cards_changed, sender=Author, dispatch_uid=f"newsroom-author-cards-{id(signal)}")
-    # What newsroom/serving.py caches: the sites and whether any page is restricted.
-    for model in (Site, PageViewRestriction):
+    # What newsroom/serving.py caches: the sites, whether any page is restricted, and the site settings every
+    # page reads (each app's, as serving.CACHED_SETTINGS lists them).
+    from django.apps import apps
+
+    for model in (Site, PageViewRestriction, *map(apps.get_model, serving.CACHED_SETTINGS)):
         for signal in (post_save, post_delete):
             signal.connect(
                 _serving_changed, sender=model, dispatch_uid=f"newsroom-serving-{model.__name__}-{id(signal)}"
