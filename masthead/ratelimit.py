@@ -9,6 +9,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 
 def rate_limit_hit(*, scope: str, key: str, limit: int, seconds: int) -> int:
@@ -29,6 +32,36 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, seconds: int) -> int:
     if count <= limit:
         return 0
     return max(1, int(seconds - now % seconds))
+
+
+def too_many(request, wait: int, message: str = "") -> HttpResponse:
+    """429 Too Many Requests, with how long to wait (Retry-After and in words), never cached."""
+    wait = max(1, int(wait))
+    wait_text = f"{-(-wait // 60)} minute{'s' if wait > 60 else ''}" if wait >= 60 else f"{wait} seconds"
+    html = render_to_string("429.html", {"message": message, "wait_text": wait_text}, request=request)
+    response = HttpResponse(html, status=429)
+    response["Retry-After"] = str(wait)
+    add_never_cache_headers(response)
+    return response
+
+
+def limited(scope: str, *, limit: int, seconds: int, message: str = "", methods=("POST",)):
+    """A view decorator: at most `limit` requests (of `methods`) per client per `seconds`, then `too_many`."""
+
+    def decorate(view):
+        from functools import wraps
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods:
+                wait = rate_limit_hit(scope=scope, key=client_key(request), limit=limit, seconds=seconds)
+                if wait:
+                    return too_many(request, wait, message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def client_key(request) -> str:

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "masthead.discovery",
     "masthead.api",
     "masthead.analytics",
+    "masthead.operations",
     "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -117,9 +118,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
+    # Content-Security-Policy and Permissions-Policy on every response, cached pages too (masthead/security.py).
+    "masthead.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Anonymous readers' pages from the page cache, before everything below (see masthead/http_cache.py).
     "masthead.http_cache.PageCacheMiddleware",
@@ -131,11 +137,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "masthead.members.staff.StaffTwoFactorMiddleware",
     "masthead.http_cache.SignedInCookieMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns a locked-out sign-in into its 429 answer (masthead/members/staff.py); last, around the views only.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"
@@ -193,7 +203,7 @@ if REDIS_URL:
 else:
     CACHES = {
         name: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "masthead.cache.FileCache",  # Django's, counting atomically (masthead/cache.py)
             "LOCATION": str(VAR_DIR / "cache" / name),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
@@ -230,6 +240,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task still RUNNING this long after a worker claimed it is taken to be orphaned (its worker died) and is run
 # again by the next worker; every task is written to be safe to run twice.
 MASTHEAD_TASK_LEASE_SECONDS = int(os.environ.get("MASTHEAD_TASK_LEASE_SECONDS", "900"))
+# A task waiting longer than this means the worker is behind or stopped (/readyz and the admin's dashboard say so).
+MASTHEAD_QUEUE_BEHIND_SECONDS = int(os.environ.get("MASTHEAD_QUEUE_BEHIND_SECONDS", "300"))
 
 globals().update(email_settings(os.environ.get("EMAIL_URL", "console:")))
 # A stalled mail server must not hold a worker (or anything else) for long.
@@ -288,9 +300,26 @@ AUTH_PASSWORD_VALIDATORS = [
 # Members (readers with an account) sign in with a code emailed to them, through django-allauth: no password.
 # Staff sign in to the admin with their password, at /admin/login/ (masthead/members/README.md).
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out account and client is refused before anything
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Staff sign-in hardening (masthead/members/staff.py): lock-out, tries per client, two-factor codes.
+MASTHEAD_STAFF_LOCKOUT_TRIES = int(os.environ.get("MASTHEAD_STAFF_LOCKOUT_TRIES", "5"))
+MASTHEAD_STAFF_LOCKOUT_MINUTES = int(os.environ.get("MASTHEAD_STAFF_LOCKOUT_MINUTES", "15"))
+MASTHEAD_STAFF_LOGIN_TRIES = int(os.environ.get("MASTHEAD_STAFF_LOGIN_TRIES", "30"))
+MASTHEAD_STAFF_TWO_FACTOR = env_bool("MASTHEAD_STAFF_TWO_FACTOR", not DEBUG)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"  # counts in the shared cache: no addresses in the database
+AXES_FAILURE_LIMIT = MASTHEAD_STAFF_LOCKOUT_TRIES
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "masthead.members.staff.lockout_cooloff"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "masthead.members.staff.locked_out"
+AXES_CLIENT_IP_CALLABLE = "masthead.ratelimit.client_address"
+AXES_VERBOSE = False  # its log lines carry the client's address
+AXES_ENABLE_ADMIN = False
+WAGTAILADMIN_USER_LOGIN_FORM = "masthead.members.staff.StaffLoginForm"
+OTP_TOTP_ISSUER = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:account"
 ACCOUNT_ADAPTER = "masthead.members.adapter.MemberAdapter"
@@ -354,11 +383,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 SESSION_COOKIE_HTTPONLY = True
 
+# Error reports (masthead/operations/errors.py): emailed to MASTHEAD_ADMINS ("Name <a@b>, c@d") by the worker, at
+# most once per kind of error per MASTHEAD_ERROR_REPORT_SECONDS, and/or sent to a Sentry-compatible service.
+ADMINS = [
+    (address.split("<")[0].strip() or address, address.split("<")[-1].rstrip(">").strip())
+    for address in env_list("MASTHEAD_ADMINS", [])
+]
+MASTHEAD_ERROR_REPORT_SECONDS = int(os.environ.get("MASTHEAD_ERROR_REPORT_SECONDS", "600"))
+MASTHEAD_SENTRY_DSN = os.environ.get("MASTHEAD_SENTRY_DSN", "")
+MASTHEAD_SENTRY_ENVIRONMENT = os.environ.get("MASTHEAD_SENTRY_ENVIRONMENT", "production")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "admins": {"class": "masthead.operations.errors.AdminEmailHandler", "level": "ERROR"},
+    },
+    "root": {"handlers": ["console", "admins"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "wagtail": {"level": "WARNING"}},
 }
 
@@ -385,6 +426,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Newsroom
 MASTHEAD_OPINION_MAX_CHARS = int(os.environ.get("MASTHEAD_OPINION_MAX_CHARS", "20000"))
+# Opinion-form submissions one client may send an hour (then 429 with Retry-After).
+MASTHEAD_OPINION_SUBMISSIONS = int(os.environ.get("MASTHEAD_OPINION_SUBMISSIONS", "5"))
 MASTHEAD_EDITORS_EMAIL = env_list("MASTHEAD_EDITORS_EMAIL", ["editors@localhost"])
 MASTHEAD_WORDS_PER_MINUTE = 220
 MASTHEAD_EMBED_PROVIDERS = env_list(

@@ -15,7 +15,7 @@ from masthead.settings import *  # noqa: E402, F403
 _cache_dir = os.environ.setdefault("MASTHEAD_TEST_CACHE_DIR", tempfile.mkdtemp(prefix="masthead-test-cache-"))
 _cache_dir = os.path.join(_cache_dir, os.environ.get("PYTEST_XDIST_WORKER", "main"))
 for _name, _cache in CACHES.items():  # noqa: F405
-    _cache.update(BACKEND="django.core.cache.backends.filebased.FileBasedCache", LOCATION=f"{_cache_dir}/{_name}")
+    _cache.update(BACKEND="masthead.cache.FileCache", LOCATION=f"{_cache_dir}/{_name}")
 MASTHEAD_LOCKS_DIR = f"{_cache_dir}/locks"
 # Off unless a test turns it on (test_page_cache.py): most tests change data under the pages they fetch.
 MASTHEAD_PAGE_CACHE = False
@@ -38,3 +38,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405 (Django's test client)
 # Page views are written when a test calls analytics.ingest.tally.flush() (no writer thread beside the tests).
 MASTHEAD_ANALYTICS_FLUSH_SECONDS = 0
+# Off unless a test turns it on (members/tests/test_staff_sign_in.py): most admin tests sign in with a password.
+MASTHEAD_STAFF_TWO_FACTOR = False

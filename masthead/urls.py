@@ -7,13 +7,19 @@ from wagtail.documents import urls as wagtaildocs_urls
 from masthead.analytics import views as analytics_views
 from masthead.discovery.feeds import per_request
 from masthead.http_cache import public_page
+from masthead.members import staff
 from masthead.members import urls as members_urls
 from masthead.narration import views as narration_views
 from masthead.narration.feeds import Podcast
 from masthead.newsroom import serving
 from masthead.newsroom import views as newsroom_views
+from masthead.operations import health
+from masthead.ratelimit import too_many
 
 urlpatterns = [
+    # The admin's sign-in and password reset, with their limits and two-factor codes (members/staff.py).
+    path("admin/login/", staff.login, name="wagtailadmin_login"),
+    path("admin/password_reset/", staff.password_reset, name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("masthead.discovery.urls")),
@@ -31,8 +37,17 @@ urlpatterns = [
     # The pages' view beacon (never cached: under /_).
     path("_view/", analytics_views.beacon, name="view_beacon"),
     path("_health/", newsroom_views.health, name="health"),
+    # For supervisors and load balancers (operations/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("manifest.webmanifest", public_page(newsroom_views.web_manifest), name="web_manifest"),
 ]
+
+
+def handler429(request, exception=None):
+    """allauth's limits on the members' code forms answer with this (its own page has no Retry-After)."""
+    return too_many(request, 60)
+
 
 if settings.ANYMAIL["WEBHOOK_SECRET"]:
     # The email provider reports bounces and complaints here (newsletters' suppression list).

@@ -44,7 +44,7 @@ sub vcl_recv {
     }
     # The admin, the per-visitor endpoint, the view beacon, documents (they may be private) and Wagtail's own views:
     # never cached.
-    if (req.url ~ "^/(admin|_visitor|_view|_util|_health|documents)(/|$)") {
+    if (req.url ~ "^/(admin|_visitor|_view|_util|_health|healthz|readyz|documents)(/|$)") {
         return (pass);
     }
     # Signed-in staff (and later members) bypass the cache; everyone else's cookies are dropped, since the

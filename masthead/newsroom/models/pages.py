@@ -217,6 +217,18 @@ class OpinionFormPage(AbstractEmailForm):
         addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
         return addresses or list(settings.MASTHEAD_EDITORS_EMAIL)
 
+    def serve(self, request, *args, **kwargs):
+        """Submissions are limited per client (MASTHEAD_OPINION_SUBMISSIONS an hour): a flood gets 429, not the
+        editors' inbox."""
+        if request.method == "POST":
+            from masthead.ratelimit import client_key, rate_limit_hit, too_many
+
+            limit = settings.MASTHEAD_OPINION_SUBMISSIONS
+            wait = rate_limit_hit(scope=f"opinion:{self.pk}", key=client_key(request), limit=limit, seconds=3600)
+            if wait:
+                return too_many(request, wait, "Too many submissions from here just now.")
+        return super().serve(request, *args, **kwargs)
+
     def process_form_submission(self, form):
         """Store the submission and queue its email; never send inside the reader's request."""
         from masthead.newsroom import services

@@ -1,6 +1,8 @@
 """The public pages in a real browser: accessibility audits (axe-core), keyboard use, small screens, "Load more"."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 from wagtail.models import Site
@@ -124,27 +126,60 @@ def test_the_audio_player_is_labelled_and_reached_by_keyboard(site, page):
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # What the Content-Security-Policy blocked (Chromium reports each on the console).
+    page.csp_violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text))
     yield page
     context.close()
 
 
-def test_public_pages_pass_an_accessibility_audit(site, page, axe_audit):
-    for path in [
-        "/story-under-test/",
-        "/",
-        "/war/",
-        "/news/",
-        "/tag/kyiv/",
-        "/author/anna/",
-        "/team/",
-        "/opinion/",
-        "/newsletters/",
-        "/search/?q=story&since=not-a-date",
-        "/no-such-page/",
-    ]:
-        page.goto(site + path)
+PUBLIC_PAGES = {
+    "article": "/story-under-test/",
+    "home": "/",
+    "section": "/war/",
+    "news-feed": "/news/",
+    "tag": "/tag/kyiv/",
+    "author": "/author/anna/",
+    "team": "/team/",
+    "opinion-form": "/opinion/",
+    "newsletters": "/newsletters/",
+    "member-sign-in": "/account/login/",
+    "member-sign-up": "/account/signup/",
+    "search": "/search/?q=story&since=not-a-date",
+    "not-found": "/no-such-page/",
+}
+
+
+def test_public_pages_pass_an_accessibility_audit_under_their_security_policy(site, page, axe_audit):
+    for name, path in PUBLIC_PAGES.items():
+        response = page.goto(site + path)
         violations = axe_audit(page)
         assert violations == [], f"{path}: {violations}"
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self' 'report-sample';" in policy and "frame-ancestors 'none'" in policy, path
+        assert "camera=()" in response.headers["permissions-policy"], path
+        screenshot(page, f"desktop-{name}")
+    assert page.csp_violations == []
+
+
+def test_public_pages_at_phone_width(site, browser):
+    """Screenshots of every public page at a phone's width, kept for the people reviewing a change (CI artefacts:
+    MASTHEAD_SCREENSHOTS_DIR, var/screenshots by default)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    for name, path in PUBLIC_PAGES.items():
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        screenshot(page, f"phone-{name}")
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    folder = Path(
+        os.environ.get("MASTHEAD_SCREENSHOTS_DIR", Path(__file__).resolve().parents[3] / "var" / "screenshots")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
 
 
 def test_keyboard_user_skips_to_the_content(site, page):

@@ -115,6 +115,20 @@ def test_rejects_bad_input_and_stores_nothing(
     assert smtp_server.messages == []
 
 
+def test_a_flood_of_submissions_from_one_client_is_refused_with_retry_after(
+    client, opinion_form, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_OPINION_SUBMISSIONS = 3
+    answers = [post(client, GOOD, django_capture_on_commit_callbacks) for _ in range(5)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429, 429]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 3600
+    assert "Too many submissions from here" in answers[-1].content.decode()
+    assert OpinionSubmission.objects.count() == 3 and len(smtp_server.messages) == 3
+    # Another reader still gets through, and reading the form is never limited.
+    assert client.post("/submit-an-opinion/", GOOD, REMOTE_ADDR="198.51.100.9").status_code == 200
+    assert client.get("/submit-an-opinion/").status_code == 200
+
+
 def test_a_refused_connection_is_stored_once_and_sent_when_the_server_is_back(
     client, opinion_form, smtp_server, django_capture_on_commit_callbacks, caplog, make_user
 ):
