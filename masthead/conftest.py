@@ -253,3 +253,5 @@ class BenchmarksFirst:
 
 def pytest_configure(config):
     config.pluginmanager.register(BenchmarksFirst(), "masthead-benchmarks-first")
+    # Known even when pytest-xdist is not loaded (`-p no:xdist`), as the markers above add it.
+    config.addinivalue_line("markers", "xdist_group(name): tests pytest-xdist runs in one process")

@@ -103,8 +103,10 @@ def png_bytes(width, height) -> bytes:
         ("bomb.png", png_bytes(11_000, 11_000), "This file has too many pixels (121000000)."),
         ("empty.jpg", b"", "The submitted file is empty."),
         ("script.jpg", b"<script>alert(1)</script>", "Not a valid .jpeg image."),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "Not a supported image format"),
+        ("png-named.jpg", png_bytes(10, 10), "Not a valid .jpeg image."),  # the type comes from the content
     ],
-    ids=["fake", "truncated", "bomb", "empty", "script"],
+    ids=["fake", "truncated", "bomb", "empty", "script", "svg", "mismatched"],
 )
 def test_bad_image_uploads_get_a_form_error_and_store_nothing(client, home, make_user, name, content, message):
     client.force_login(make_user("editor", "Editors"))
