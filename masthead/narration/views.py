@@ -14,6 +14,8 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 @require_safe
 def audio(request, path: str):
+    if len(path) > 255 or "\x00" in path:
+        raise Http404("No such audio")  # the file system would refuse the name (an error, not a 404)
     root = (Path(settings.MEDIA_ROOT) / "narration").resolve()
     file = (root / path).resolve()
     if not file.is_relative_to(root) or file.suffix != ".mp3" or not file.is_file():

@@ -4,6 +4,7 @@ open and click counters when tracking is on): thin, they call services."""
 import base64
 from functools import wraps
 
+from anymail.exceptions import AnymailConfigurationError
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -176,13 +177,16 @@ def clicked(request, token, link):
 
 
 def provider_webhook(view):
-    """One of django-anymail's webhook views, answering 400 to a body it cannot read (it would raise, a 500)."""
+    """One of django-anymail's webhook views, answering 400 to a body it cannot read (it would raise, a 500), and
+    404 for a provider this site is not configured for (anymail mounts every provider's)."""
 
     @csrf_exempt
     @wraps(view)
     def guarded(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except AnymailConfigurationError:
+            return HttpResponse("No such provider here.", status=404, content_type="text/plain")
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return HttpResponse("Unreadable report.", status=400, content_type="text/plain")
 

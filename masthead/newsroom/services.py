@@ -17,8 +17,6 @@ from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from masthead import http_cache, outbox
-from masthead.analytics.models import AnalyticsSettings
-from masthead.discovery.models import DiscoverySettings
 from masthead.locks import lock_acquire, lock_release
 from masthead.newsroom import selectors, serving
 from masthead.newsroom.models import (
@@ -63,8 +61,12 @@ def site_structure_ensure(*, site_name: str, hostname: str = "localhost", port: 
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
-    for model in (NewsroomSettings, DiscoverySettings, AnalyticsSettings):  # made now, not by a reader's request
-        model.for_site(site)
+    from django.apps import apps
+
+    from masthead.newsroom.serving import CACHED_SETTINGS
+
+    for label in CACHED_SETTINGS:  # made now, not by a reader's request
+        apps.get_model(label).for_site(site)
 
     archive = ArticleIndexPage.objects.child_of(home).first()
     if archive is None:

@@ -4,7 +4,7 @@ differs per visitor on the (cached) public pages."""
 import re
 
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import RequestContext, Template
 from django.urls import reverse
@@ -101,6 +101,8 @@ def health(request):
 def rendition(request, path, document_root):
     """An image rendition. Its name never changes meaning (a new upload or crop makes new names), so browsers and
     caches may keep it for a year."""
+    if len(path) > 255 or "\x00" in path:
+        raise Http404("No such picture")  # the file system would refuse the name (an error, not a 404)
     response = serve(request, path, document_root=document_root)
     if response.status_code == 200:
         patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
