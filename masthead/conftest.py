@@ -241,7 +241,14 @@ class BenchmarksFirst:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):
-        longest_first = ["bench.pages", "bench.newsletter", "bench.narration", "bench.page_render", "bench.analytics"]
+        longest_first = [
+            "bench.pages",
+            "bench.newsletter",
+            "bench.narration",
+            "bench.page_render",
+            "bench.analytics",
+            "bench.soak",
+        ]
 
         def rank(item) -> int:
             group = item.get_closest_marker("xdist_group")

@@ -127,6 +127,7 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every response, cached pages too (masthead/security.py).
     "masthead.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "masthead.security.NulRefusedMiddleware",
     # Anonymous readers' pages from the page cache, before everything below (see masthead/http_cache.py).
     "masthead.http_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -99,3 +99,28 @@ def test_analytics_benchmark_runs(tmp_path):
     assert figures["accepted"] > 0 and figures["counted"] == figures["accepted"] and figures["non_2xx"] == 0
     assert figures["accepted_per_s"] > 0 and figures["empty_endpoint_per_s"] > 0
     assert figures["sqlite_dashboard"]["views"] == 20000 and figures["dashboard_p95_ms"] > 0
+
+
+@pytest.mark.skipif(not Path("/usr/sbin/smtp-sink").exists(), reason="bench.soak mails Postfix's smtp-sink")
+@pytest.mark.xdist_group("bench.soak")
+def test_soak_benchmark_runs_and_keeps_every_write_once(tmp_path):
+    figures = run_benchmark(
+        "soak",
+        "--minutes",
+        "0.25",
+        "--articles",
+        "44",
+        "--corpus-dir",
+        str(tmp_path),
+        "--readers",
+        "2",
+        "--members",
+        "1",
+        "--subscribers",
+        "1",
+        "--publish-every",
+        "3",
+    )
+    assert figures["requests"] > 20
+    assert figures["errors_5xx"] == figures["lost_writes"] == figures["duplicated_writes"] == 0
+    assert all(kind["accepted"] > 0 for kind in figures["kept"].values()), figures["kept"]

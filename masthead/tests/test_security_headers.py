@@ -70,3 +70,11 @@ def test_production_mode_redirects_to_https_with_hsts_and_secure_cookies(tmp_pat
     assert lines[2] == "True"
     assert lines[3] == "True True True"
     assert lines[4] == "True 5"
+
+
+def test_a_nul_character_anywhere_is_refused_before_any_view(client, home):
+    for path, data in [("/tag/a%00b/", {}), ("/search/", {"q": "a\x00b"})]:
+        response = client.get(path, data)
+        assert response.status_code == 400 and b"NUL character" in response.content, path
+    refused = client.post("/newsletters/subscribe/", {"email": "a\x00@example.org"})
+    assert refused.status_code == 400
