@@ -57,10 +57,11 @@ class Newsletter(models.Model):
 
     @property
     def from_address(self) -> str:
-        from email.utils import formataddr
+        from email.utils import formataddr, parseaddr
 
-        name = self.sender_name or settings.WAGTAIL_SITE_NAME
-        return formataddr((name, self.sender_email or settings.DEFAULT_FROM_EMAIL))
+        # DEFAULT_FROM_EMAIL may be a whole "Name <address>": only its address is taken.
+        address = self.sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        return formataddr((self.sender_name or settings.WAGTAIL_SITE_NAME, address))
 
 
 class Subscriber(models.Model):

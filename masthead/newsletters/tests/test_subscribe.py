@@ -323,3 +323,13 @@ def test_a_refused_sign_up_keeps_what_was_ticked(newsletters, subscribe):
     ticked = [box["value"] for box in soup.select("main input[name=newsletters][checked]")]
     assert ticked == ["morning", "weekly"]
     assert soup.select_one("#subscribe-email")["value"] == "not an address"
+
+
+def test_a_newsletter_without_its_own_sender_sends_from_the_sites_address(settings):
+    from masthead.newsletters.models import Newsletter
+
+    settings.DEFAULT_FROM_EMAIL = "The Newsroom <newsroom@example.org>"  # a whole "Name <address>", as allowed
+    settings.WAGTAIL_SITE_NAME = "Test Newsroom"
+    assert Newsletter(name="Morning", slug="morning").from_address == "Test Newsroom <newsroom@example.org>"
+    named = Newsletter(name="Morning", slug="morning", sender_name="Morning Desk", sender_email="desk@example.org")
+    assert named.from_address == "Morning Desk <desk@example.org>"

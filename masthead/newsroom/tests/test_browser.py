@@ -1,6 +1,7 @@
 """The public pages in a real browser: accessibility audits (axe-core), keyboard use, small screens, "Load more"."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -229,6 +230,49 @@ def test_load_more_works_without_javascript(site, browser):
     assert page.url.endswith("/news/?page=2")
     assert page.locator("[data-feed] li").count() == 1
     context.close()
+
+
+def test_a_reader_reads_listens_subscribes_and_confirms_from_the_email(site, page, smtp_server, settings):
+    """End to end: the front page, a click to the story, its audio played, the sign-up beside it, the
+    confirmation email from the real SMTP server, its link, the button: subscribed."""
+    settings.BASE_URL = site  # the emails' links lead to the site under test
+    if not shutil.which("espeak-ng"):
+        pytest.skip("the story under test is narrated with Debian's espeak-ng (.ci/run installs it)")
+    page.goto(site + "/")
+    page.locator("main").get_by_role("link", name="The story under test").first.click()
+    page.wait_for_url(site + "/story-under-test/")
+    player = page.locator("section.narration audio")
+    player.click()  # the reader's gesture, which lets the page start the audio
+    page.evaluate("document.querySelector('section.narration audio').play()")
+    for _ in range(150):  # polled from here: the page's policy refuses Playwright's own waiting script (eval)
+        if page.evaluate("document.querySelector('section.narration audio').currentTime") > 0.3:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("document.querySelector('section.narration audio').currentTime") > 0.3
+    assert page.evaluate("document.querySelector('section.narration audio').paused") is False
+
+    page.fill("#rail-subscribe-email", "listener@example.org")
+    page.locator("aside form[data-subscribe] button[type=submit], #rail-subscribe-email ~ button").first.click()
+    page.locator(".form__status:visible").first.wait_for()
+    confirmation = wait_for_email(smtp_server, "listener@example.org")
+    link = re.search(r"https?://\S+/newsletters/confirm/\S+/", confirmation).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "You are subscribed"
+    assert "Morning Briefing" in page.locator("main").inner_text()
+    assert page.csp_violations == []
+
+
+def wait_for_email(smtp_server, address: str, timeout: float = 15) -> str:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in smtp_server.messages:
+            if address in message["to"]:
+                return message["message"].get_body(("plain",)).get_content()
+        time.sleep(0.1)
+    raise AssertionError(f"no email reached {address} within {timeout} s")
 
 
 def test_a_newsletter_sign_up_answers_in_place(site, page):

@@ -9,7 +9,13 @@ import urllib.request
 import pytest
 from wagtail.models import Collection
 
-from masthead.newsroom.tests.factories import AuthorFactory, ImageFactory, SectionPageFactory, published_article
+from masthead.newsroom.tests.factories import (
+    AuthorFactory,
+    ImageFactory,
+    NewsFeedPageFactory,
+    SectionPageFactory,
+    published_article,
+)
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -37,6 +43,7 @@ def desk_newsroom(home):
     editor.groups.add(Group.objects.get(name="Editors"))
     AuthorFactory(name="Rita Reporter", slug="rita-reporter", user=reporter)
     SectionPageFactory(parent=home, title="War", slug="war")
+    NewsFeedPageFactory(parent=home, title="News Feed", slug="news")
     # In the site's own collection, where the groups' permissions are (the factory would start another).
     ImageFactory(title="Kharkiv street", caption="A street in Kharkiv.", collection=Collection.get_first_root_node())
     published_article(title="Russian attacks kill 3 in Kharkiv", slug="russian-attacks-kill-3-in-kharkiv")
@@ -92,6 +99,7 @@ def test_write_review_request_changes_fix_and_publish(site, browser):
     choose_in_modal(reporter, "Choose a page", "War")
     choose_in_modal(reporter, "Choose an image", "Kharkiv street")
     reporter.fill("#id_featured_image_alt", "A damaged apartment block with firefighters in front")
+    reporter.check("#id_news_feed")
     action_menu(reporter, "Submit to Editorial review")
     assert "submitted for moderation" in reporter.locator(".messages").inner_text()
     reporter.locator(".messages").get_by_role("link", name="Edit").click()
@@ -123,6 +131,10 @@ def test_write_review_request_changes_fix_and_publish(site, browser):
     # The headline recurs: the story got the next free address, and the first keeps its own.
     assert status(f"{site}/russian-attacks-kill-3-in-kharkiv-2/") == 200
     assert status(f"{site}/russian-attacks-kill-3-in-kharkiv/") == 200
+    # Published: the story is on the front page, its section, the news feed and the feeds at once.
+    for path in ("/", "/war/", "/news/", "/feeds/rss/", "/feeds/atom/", "/feeds/section/war/rss/"):
+        with urllib.request.urlopen(f"{site}{path}") as response:  # noqa: S310 (the test's own server)
+            assert "/russian-attacks-kill-3-in-kharkiv-2/" in response.read().decode(), path
     assert reporter.csp_violations == editor.csp_violations == []
 
 
