@@ -121,6 +121,10 @@ class Load:
     def running(self) -> bool:
         return time.monotonic() < self.deadline
 
+    def pause(self, seconds: float) -> None:
+        """Wait like a person would, but never past the end of the run."""
+        time.sleep(max(0.0, min(seconds, self.deadline - time.monotonic())))
+
 
 def client(address: str, **headers) -> requests.Session:
     session = requests.Session()
@@ -151,7 +155,7 @@ def reader(load: Load, data: dict, seed: int) -> None:
                         data=json.dumps({"c": found.group(1).decode(), "r": ""}),
                         headers={"Content-Type": "application/json", "Origin": load.base, "Referer": load.base + path},
                     )
-            time.sleep(rng.uniform(0.05, 0.3))
+            load.pause(rng.uniform(0.05, 0.3))
 
 
 def member(load: Load, data: dict, session_key: str, seed: int) -> None:
@@ -163,7 +167,7 @@ def member(load: Load, data: dict, session_key: str, seed: int) -> None:
         page = load.request(session, "member discussion", "GET", f"/comments/{article_id}/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content) if page is not None else None
         if token is None:
-            time.sleep(1)
+            load.pause(1)
             continue
         body = f"Soak comment {uuid.uuid4()}: the council should publish the budget."
         response = load.request(
@@ -177,8 +181,8 @@ def member(load: Load, data: dict, session_key: str, seed: int) -> None:
         if response is not None and response.status_code in (200, 303):
             load.accept("comments", body)
         elif response is not None and response.status_code == 429:
-            time.sleep(min(30, int(response.headers.get("Retry-After", "5"))))
-        time.sleep(rng.uniform(1, 4))
+            load.pause(min(30, int(response.headers.get("Retry-After", "5"))))
+        load.pause(rng.uniform(1, 4))
 
 
 def subscriber(load: Load, data: dict, seed: int) -> None:
@@ -195,7 +199,7 @@ def subscriber(load: Load, data: dict, seed: int) -> None:
         )
         if response is not None and response.status_code == 200:
             load.accept("subscriptions", email)
-        time.sleep(rng.uniform(0.5, 2))
+        load.pause(rng.uniform(0.5, 2))
 
 
 def editor(load: Load, data: dict, every: float, seed: int) -> None:
@@ -222,7 +226,7 @@ def editor(load: Load, data: dict, every: float, seed: int) -> None:
         if new is not None and new.status_code == 302:
             new = load.request(session, "editor admin", "GET", new.headers["Location"].replace(load.base, ""))
         if new is None or new.status_code != 200:
-            time.sleep(every)
+            load.pause(every)
             continue
         soup = BeautifulSoup(new.content, "html.parser")
         page_form = soup.select_one("form#page-edit-form") or soup.select_one("form[method=post]")
@@ -260,7 +264,7 @@ def editor(load: Load, data: dict, every: float, seed: int) -> None:
             load.note_failure(
                 f"publish refused ({response.status_code}): {[e.get_text(' ', strip=True) for e in errors][:3]}"
             )
-        time.sleep(max(0, every - (time.monotonic() - started)))
+        load.pause(every - (time.monotonic() - started))
 
 
 def main() -> None:

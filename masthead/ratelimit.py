@@ -45,8 +45,9 @@ def too_many(request, wait: int, message: str = "") -> HttpResponse:
     return response
 
 
-def limited(scope: str, *, limit: int, seconds: int, message: str = "", methods=("POST",)):
-    """A view decorator: at most `limit` requests (of `methods`) per client per `seconds`, then `too_many`."""
+def limited(scope: str, *, limit: int | str, seconds: int, message: str = "", methods=("POST",)):
+    """A view decorator: at most `limit` requests (of `methods`) per client per `seconds`, then `too_many`.
+    `limit` may name a setting, read at each request."""
 
     def decorate(view):
         from functools import wraps
@@ -54,7 +55,8 @@ def limited(scope: str, *, limit: int, seconds: int, message: str = "", methods=
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method in methods:
-                wait = rate_limit_hit(scope=scope, key=client_key(request), limit=limit, seconds=seconds)
+                most = getattr(settings, limit) if isinstance(limit, str) else limit
+                wait = rate_limit_hit(scope=scope, key=client_key(request), limit=most, seconds=seconds)
                 if wait:
                     return too_many(request, wait, message)
             return view(request, *args, **kwargs)

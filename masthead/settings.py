@@ -293,7 +293,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 AUTH_USER_MODEL = "members.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Only staff have passwords (members sign in by emailed code): long ones.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -321,6 +322,8 @@ AXES_VERBOSE = False  # its log lines carry the client's address
 AXES_ENABLE_ADMIN = False
 WAGTAILADMIN_USER_LOGIN_FORM = "masthead.members.staff.StaffLoginForm"
 OTP_TOTP_ISSUER = os.environ.get("MASTHEAD_SITE_NAME", "Masthead")
+# Sign-in and sign-up emails (codes, invitations) one client may ask for in ten minutes, whatever the addresses.
+MASTHEAD_MEMBER_CODE_REQUESTS = int(os.environ.get("MASTHEAD_MEMBER_CODE_REQUESTS", "10"))
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:account"
 ACCOUNT_ADAPTER = "masthead.members.adapter.MemberAdapter"

@@ -3,7 +3,8 @@ without anyone remembering to add it here.
 
 For each route (and each live Wagtail page): its path parameters, every query parameter its page shows (GET
 forms, links) and all of them at once, every field of every form the page holds, and generic and JSON bodies
-posted to it, each with the shared corpus (masthead/tests/hostile.py), as a reader and as a signed-in member.
+posted to it, each with the shared corpus (masthead/tests/hostile.py), as a reader, and as a signed-in member
+where the answers differ for one (the members' pages, comments, newsletters).
 Every answer must be below 500, never echo the input as markup, never inject a header; a rejected request
 (4xx) and any GET must write nothing to the database.
 """
@@ -190,6 +191,8 @@ def page_surfaces(response) -> tuple[set[str], list[dict]]:
     return parameters, forms
 
 
+# Routes whose answers differ for a signed-in member: attacked again as one.
+MEMBER_PREFIXES = ("account/", "comments/", "newsletters/", "_visitor/")
 GENERIC_FIELDS = ("email", "text", "c", "newsletters", "name", "q", "code", "login", "body", "action", "reason")
 
 
@@ -248,9 +251,10 @@ def test_hostile_input_to_every_route(route, newsroom, client):
     made = 0
     for path in paths:
         made += attack(client, path, "reader", newsroom["api_key"])
-    client.force_login(newsroom["member"])
-    for path in paths:
-        made += attack(client, path, "member", newsroom["api_key"])
+    if text.startswith(MEMBER_PREFIXES):  # what differs for a signed-in member (public pages are the same bytes)
+        client.force_login(newsroom["member"])
+        for path in paths:
+            made += attack(client, path, "member", newsroom["api_key"])
     # The path's own parameters, each hostile value in each place.
     if PARAMETER.search(text):
         for value in hostile.SHORT + ["..", "%2e%2e%2f", "1" * 30]:

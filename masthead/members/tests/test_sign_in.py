@@ -176,6 +176,22 @@ def test_codes_to_one_address_are_rate_limited(home, smtp_server, django_capture
     assert len(smtp_server.messages) == 3  # allauth's limit: three codes a minute per address
 
 
+def test_one_client_asking_codes_for_many_addresses_gets_429_with_retry_after(home, smtp_server, settings):
+    from django.test import Client
+
+    settings.MASTHEAD_MEMBER_CODE_REQUESTS = 4
+    client = Client()
+    answers = [client.post("/account/login/code/", {"email": f"reader{n}@example.com"}) for n in range(3)]
+    answers += [
+        client.post("/account/signup/", {"email": f"new{n}@example.com", "display_name": "N"}) for n in range(3)
+    ]
+    assert [answer.status_code for answer in answers] == [302, 302, 302, 302, 429, 429]
+    refused = answers[-1]
+    assert 0 < int(refused["Retry-After"]) <= 600
+    assert Client().get("/account/login/code/").status_code == 200  # reading the form is never limited
+    assert "Too many tries" in refused.content.decode()
+
+
 def test_a_member_changes_their_address_with_a_code_sent_to_the_new_one(
     site, client, smtp_server, django_capture_on_commit_callbacks
 ):

@@ -158,3 +158,21 @@ def test_the_reset_command_removes_a_lost_authenticator(editor):
     confirmed_device(editor)
     call_command("two_factor_reset", "eddie")
     assert not TOTPDevice.objects.filter(user=editor).exists()
+
+
+def test_sign_ins_and_outs_are_in_the_admins_history(client, editor):
+    from wagtail.models import ModelLogEntry
+
+    assert sign_in(client).status_code == 302
+    client.post("/admin/logout/")
+    actions = list(ModelLogEntry.objects.filter(object_id=str(editor.pk)).values_list("action", "user_id"))
+    assert sorted(actions) == [("masthead.sign_in", editor.pk), ("masthead.sign_out", editor.pk)]
+
+
+def test_staff_passwords_must_be_long():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("Short-pw-1!")
+    validate_password("a much longer pass phrase")

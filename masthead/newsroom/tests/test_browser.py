@@ -215,7 +215,7 @@ def test_load_more_appends_the_next_page_in_place(site, page):
     items = page.locator("[data-feed] li")
     assert items.count() == 20
     page.click("[data-load-more]")
-    page.wait_for_function("document.querySelectorAll('[data-feed] li').length > 20")
+    wait_until(page, "document.querySelectorAll('[data-feed] li').length > 20")
     assert items.count() == 21
     assert page.url == site + "/news/"
     assert page.locator("[data-load-more]").count() == 0
@@ -244,11 +244,7 @@ def test_a_reader_reads_listens_subscribes_and_confirms_from_the_email(site, pag
     player = page.locator("section.narration audio")
     player.click()  # the reader's gesture, which lets the page start the audio
     page.evaluate("document.querySelector('section.narration audio').play()")
-    for _ in range(150):  # polled from here: the page's policy refuses Playwright's own waiting script (eval)
-        if page.evaluate("document.querySelector('section.narration audio').currentTime") > 0.3:
-            break
-        page.wait_for_timeout(100)
-    assert page.evaluate("document.querySelector('section.narration audio').currentTime") > 0.3
+    wait_until(page, "document.querySelector('section.narration audio').currentTime > 0.3")
     assert page.evaluate("document.querySelector('section.narration audio').paused") is False
 
     page.fill("#rail-subscribe-email", "listener@example.org")
@@ -261,6 +257,16 @@ def test_a_reader_reads_listens_subscribes_and_confirms_from_the_email(site, pag
     assert page.get_by_role("heading", level=1).inner_text() == "You are subscribed"
     assert "Morning Briefing" in page.locator("main").inner_text()
     assert page.csp_violations == []
+
+
+def wait_until(page, expression: str, timeout_ms: int = 15_000) -> None:
+    """Poll `expression` in the page from here: the pages' policy refuses Playwright's own waiting (it evaluates
+    a string, which is eval)."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {expression}")
 
 
 def wait_for_email(smtp_server, address: str, timeout: float = 15) -> str:

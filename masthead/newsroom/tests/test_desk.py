@@ -141,7 +141,8 @@ def test_filters_by_section_author_tag_mine_and_date(client, newsroom):
 def test_hostile_parameters_never_break_the_desk(client, newsroom, params):
     client.force_login(newsroom["editor"])
     response = client.get(DESK, params)
-    assert response.status_code in (200, 404)
+    has_nul = any("\x00" in str(value) for value in params.values())
+    assert response.status_code == 400 if has_nul else response.status_code in (200, 404)
     assert XSS not in response.content.decode()
 
 
