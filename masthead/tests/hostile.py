@@ -39,6 +39,25 @@ VALUES = [
 # The nastiest few, for each query parameter on its own (the whole corpus goes into all parameters at once).
 SHORT = [MARKUP, "' OR '1'='1", "null\x00byte", "A" * 10_000, "9" * 400, "header\r\nSet-Cookie: hostile=1"]
 
+# One of each kind (markup, attribute, script URL, SQL, traversal, header injection, NUL, overlong, confusable,
+# right-to-left, huge number, bad JSON, template syntax, empty), for each form field on its own.
+MEDIUM = [
+    MARKUP,
+    ATTRIBUTE,
+    "javascript:alert(1)",
+    "' OR '1'='1",
+    "../../../../etc/passwd",
+    "header\r\nSet-Cookie: hostile=1",
+    "null\x00byte",
+    "A" * 10_000,
+    "pаypаl",
+    "\u202etxt.exe",
+    "9" * 400,
+    '{"a":',
+    "{{7*7}}",
+    "",
+]
+
 # Bodies for JSON endpoints.
 JSON_BODIES = [
     b"",
