@@ -32,7 +32,7 @@ from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.views import account
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from masthead.ratelimit import client_key, limited, rate_limit_hit, too_many
+from masthead.ratelimit import limited, rate_limit_hit, too_many
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 
@@ -74,16 +74,13 @@ class StaffLoginView(account.LoginView):
 
 
 @never_cache
+@limited(
+    "staff-login",
+    limit="MASTHEAD_STAFF_LOGIN_TRIES",
+    seconds=LOGIN_WINDOW_SECONDS,
+    message="Too many sign-in attempts from here just now.",
+)
 def login(request, *args, **kwargs):
-    if request.method == "POST":
-        wait = rate_limit_hit(
-            scope="staff-login",
-            key=client_key(request),
-            limit=settings.MASTHEAD_STAFF_LOGIN_TRIES,
-            seconds=LOGIN_WINDOW_SECONDS,
-        )
-        if wait:
-            return too_many(request, wait, "Too many sign-in attempts from here just now.")
     return StaffLoginView.as_view()(request, *args, **kwargs)
 
 
