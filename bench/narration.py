@@ -27,6 +27,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench.pages import new_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,6 +49,7 @@ def main() -> None:
         "MASTHEAD_NARRATION": "1",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    new_database(Path(var) / "masthead.sqlite3")
     subprocess.run([sys.executable, "-m", "masthead.cli", "setup"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "masthead.settings"

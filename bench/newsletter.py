@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.pages import _free_port, bench_environment
+from bench.pages import _free_port, bench_environment, new_database
 
 SHM = Path("/dev/shm")  # the sink's record of every message: gigabytes at 100,000, kept off the disk
 
@@ -68,6 +68,8 @@ def main() -> None:
             _database_emptied(env)
         masthead = [sys.executable, "-m", "masthead.cli"]
         _log("Setting up a newsroom with the demo stories…")
+        if not args.database_url:
+            new_database(var / "masthead.sqlite3")
         subprocess.run([*masthead, "setup"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
         subprocess.run([*masthead, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
         os.environ.update(env)

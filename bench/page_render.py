@@ -16,6 +16,9 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+from bench.pages import new_database
 
 
 def main() -> None:
@@ -45,6 +48,7 @@ def main() -> None:
     from masthead.newsroom.demo import load_demo
     from masthead.newsroom.models import ArticlePage
 
+    new_database(Path(var) / "masthead.sqlite3")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     load_demo(articles=args.articles, out=sys.stderr)

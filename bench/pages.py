@@ -27,6 +27,7 @@ libnginx-mod-http-cache-purge (Debian packages).
 """
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--reference", type=int, default=1000, help="the smaller newsroom to compare (0: none)")
     parser.add_argument("--corpus-dir", type=Path, default=Path("/var/tmp/masthead-bench"))
+    parser.add_argument("--pictures", type=int, default=24, help="drawn pictures the grown stories share")
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per measurement")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3, help="alternations of the compared measurements (medians)")
@@ -81,8 +83,9 @@ def main() -> None:
     masthead = str(Path(sys.executable).parent / "masthead")
     compare = args.reference and args.reference < args.articles
     # The smaller newsroom first: the larger starts as a copy of it (migrated, with the demo) the first time.
-    reference_dir = _corpus(masthead, args.reference, args.corpus_dir, env) if compare else None
-    env["MASTHEAD_VAR_DIR"] = str(_corpus(masthead, args.articles, args.corpus_dir, env, start_from=reference_dir))
+    reference_dir = _corpus(masthead, args.reference, args.corpus_dir, env, pictures=args.pictures) if compare else None
+    newsroom = _corpus(masthead, args.articles, args.corpus_dir, env, start_from=reference_dir, pictures=args.pictures)
+    env["MASTHEAD_VAR_DIR"] = str(newsroom)
 
     os.environ.update({**env, "MASTHEAD_PAGE_CACHE": "0"})
     paths, queries = _paths_and_queries()
@@ -236,23 +239,37 @@ def _paths_and_queries() -> tuple[dict[str, str], dict[str, int]]:
     return paths, counts
 
 
-def _corpus(masthead: str, articles: int, base: Path, env: dict, start_from: Path | None = None) -> Path:
+def _corpus(
+    masthead: str, articles: int, base: Path, env: dict, start_from: Path | None = None, pictures: int = 24
+) -> Path:
     """A newsroom of `articles` stories under `base`, grown by `masthead corpus` on the first run and reused; a new
     one starts as a copy of `start_from`'s database and media when given (it saves migrating and the demo)."""
     where = base / f"articles-{articles}"
     where.mkdir(parents=True, exist_ok=True)
     where.chmod(0o755)
     database = where / "masthead.sqlite3"
-    if start_from is not None and not database.exists():
-        with sqlite3.connect(start_from / "masthead.sqlite3") as source, sqlite3.connect(database) as copy:
-            source.backup(copy)
-        if (start_from / "media").exists():
-            shutil.copytree(start_from / "media", where / "media", dirs_exist_ok=True)
-    corpus_env = {**env, "MASTHEAD_VAR_DIR": str(where)}
-    subprocess.run([masthead, "setup"], env=corpus_env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    grow = [masthead, "corpus", "--articles", str(articles)]
-    subprocess.run(grow, env=corpus_env, check=True, stdout=sys.stderr)  # noqa: S603 (its progress bar, not our figures)
+    with open(base / f"articles-{articles}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # benchmarks run side by side (the test suite's) grow it once
+        if start_from is not None and not database.exists():
+            with sqlite3.connect(start_from / "masthead.sqlite3") as source, sqlite3.connect(database) as copy:
+                source.backup(copy)
+            if (start_from / "media").exists():
+                shutil.copytree(start_from / "media", where / "media", dirs_exist_ok=True)
+        new_database(database)
+        corpus_env = {**env, "MASTHEAD_VAR_DIR": str(where)}
+        subprocess.run([masthead, "setup"], env=corpus_env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+        grow = [masthead, "corpus", "--articles", str(articles), "--pictures", str(pictures)]
+        subprocess.run(grow, env=corpus_env, check=True, stdout=sys.stderr)  # noqa: S603 (its progress bar, not our figures)
     return where
+
+
+def new_database(database: Path) -> None:
+    """A new SQLite database at `database` starts as a copy of $MASTHEAD_BENCH_MIGRATED when that is set: an
+    already migrated database (the test suite makes one, masthead/tests/migrated.py), which saves each brief run
+    some 20 s of migrating. `masthead setup` does the rest either way."""
+    template = os.environ.get("MASTHEAD_BENCH_MIGRATED")
+    if template and not Path(database).exists():
+        shutil.copyfile(template, database)
 
 
 def _start_varnish(var: Path, *, backend: int, processes: list) -> int:

@@ -54,16 +54,21 @@ def limited(scope: str, *, limit: int | str, seconds: int, message: str = "", me
 
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method in methods:
-                most = getattr(settings, limit) if isinstance(limit, str) else limit
-                wait = rate_limit_hit(scope=scope, key=client_key(request), limit=most, seconds=seconds)
-                if wait:
-                    return too_many(request, wait, message)
+            if request.method in methods and (refused := over_limit(request, scope, limit, seconds, message)):
+                return refused
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+def over_limit(request, scope: str, limit: int | str, seconds: int, message: str = "") -> HttpResponse | None:
+    """Count one more request by this client in `scope`: None while it is within `limit` per `seconds` (a setting's
+    name is read now), else the 429 to answer."""
+    most = getattr(settings, limit) if isinstance(limit, str) else limit
+    wait = rate_limit_hit(scope=scope, key=client_key(request), limit=most, seconds=seconds)
+    return too_many(request, wait, message) if wait else None
 
 
 def client_key(request) -> str:

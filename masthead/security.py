@@ -120,7 +120,7 @@ class NulRefusedMiddleware:
     def __call__(self, request):
         if request.path.startswith(self.OWN_ERRORS):
             return self.get_response(request)
-        if "\x00" in request.path or any("\x00" in value for value in request.GET.values()):
+        if "\x00" in request.path or any("\x00" in value for _, values in request.GET.lists() for value in values):
             return self.refusal()
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",

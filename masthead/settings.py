@@ -374,6 +374,8 @@ MASTHEAD_SERVE_MEDIA = env_bool("MASTHEAD_SERVE_MEDIA", True)
 # HTTPS hardening: on by default in production, off for local HTTP.
 HTTPS = env_bool("MASTHEAD_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Health probes from a load balancer often come over plain HTTP behind the TLS terminator: answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0))

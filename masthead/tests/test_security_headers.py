@@ -5,6 +5,7 @@ script of Wagtail's carries. Production mode adds HTTPS redirects, HSTS and secu
 import re
 
 from masthead.tests.helpers import clean_environment, run_masthead
+from masthead.tests.test_settings import PRODUCTION
 
 
 def test_public_pages_allow_only_the_sites_own_scripts(client, home):
@@ -40,18 +41,13 @@ def test_the_admin_gets_a_new_nonce_each_request_on_every_inline_script(admin_cl
     assert len(nonces) == 2
 
 
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "x7#Lq9!vR2@pZ5$kW8^nB3&mT6*hJ1(dF4)gY0_sC-eU+aO=iX",
-    "MASTHEAD_BASE_URL": "https://news.example.org",
-    "EMAIL_URL": "smtp://mail.example.org:587?tls=1",
-}
 PROBE = """
 from django.conf import settings
 from django.test import Client
-plain = Client().get("/healthz", HTTP_HOST="news.example.org")
+plain = Client().get("/about/", HTTP_HOST="news.example.org")
 secure = Client().get("/healthz", HTTP_HOST="news.example.org", secure=True)
-print(plain.status_code, plain["Location"])
+probe = Client().get("/healthz", HTTP_HOST="news.example.org")
+print(plain.status_code, plain["Location"], probe.status_code)
 print(secure["Strict-Transport-Security"])
 print("upgrade-insecure-requests" in secure["Content-Security-Policy"])
 print(settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY, settings.CSRF_COOKIE_SECURE)
@@ -65,7 +61,7 @@ def test_production_mode_redirects_to_https_with_hsts_and_secure_cookies(tmp_pat
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()[-5:]
-    assert lines[0] == "301 https://news.example.org/healthz"
+    assert lines[0] == "301 https://news.example.org/about/ 200"  # a load balancer's plain-HTTP probe is answered
     assert lines[1] == "max-age=31536000; includeSubDomains; preload"
     assert lines[2] == "True"
     assert lines[3] == "True True True"
@@ -76,5 +72,7 @@ def test_a_nul_character_anywhere_is_refused_before_any_view(client, home):
     for path, data in [("/tag/a%00b/", {}), ("/search/", {"q": "a\x00b"})]:
         response = client.get(path, data)
         assert response.status_code == 400 and b"NUL character" in response.content, path
+    repeated = client.get("/search/?q=a%00b&q=fine")  # a parameter given twice: every value is looked at
+    assert repeated.status_code == 400
     refused = client.post("/newsletters/subscribe/", {"email": "a\x00@example.org"})
     assert refused.status_code == 400

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from masthead.settings import email_settings
+from masthead.tests import migrated
 from masthead.tests.helpers import clean_environment, run_masthead
 
 
@@ -59,6 +60,7 @@ def test_local_commands_use_development_defaults_without_a_secret_key(tmp_path):
     result = masthead("shell", "-c", PRINT_SETTINGS, MASTHEAD_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True|['127.0.0.1', 'localhost']|None"
+    migrated.copy_sqlite(tmp_path / "masthead.sqlite3")  # migrating from nothing is test_cli's (fresh_site)
     setup = masthead("setup", MASTHEAD_VAR_DIR=str(tmp_path))
     assert setup.returncode == 0, setup.stderr
     assert (tmp_path / "masthead.sqlite3").exists()

@@ -63,7 +63,7 @@ def code_from(smtp, to: str) -> str:
 def test_reader_signs_up_comments_replies_and_an_editor_hides_it(site, smtp, browser, axe_audit):
     reader = browser.new_context(viewport={"width": 1280, "height": 900})
     page = reader.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # Playwright's own default: the suite's other processes share the cores
     page.goto(site + ARTICLE)
     comments = page.locator("#comments")
     comments.get_by_text("No comments yet.").wait_for()  # the discussion loaded in place
@@ -96,7 +96,7 @@ def test_reader_signs_up_comments_replies_and_an_editor_hides_it(site, smtp, bro
     assert axe_audit(page) == []
 
     editor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    editor.set_default_timeout(15_000)
+    editor.set_default_timeout(30_000)
     editor.goto(f"{site}/admin/login/")
     editor.fill("input[name=username]", "eddie")
     editor.fill("input[name=password]", PASSWORD)

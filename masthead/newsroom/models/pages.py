@@ -221,12 +221,11 @@ class OpinionFormPage(AbstractEmailForm):
         """Submissions are limited per client (MASTHEAD_OPINION_SUBMISSIONS an hour): a flood gets 429, not the
         editors' inbox."""
         if request.method == "POST":
-            from masthead.ratelimit import client_key, rate_limit_hit, too_many
+            from masthead.ratelimit import over_limit
 
-            limit = settings.MASTHEAD_OPINION_SUBMISSIONS
-            wait = rate_limit_hit(scope=f"opinion:{self.pk}", key=client_key(request), limit=limit, seconds=3600)
-            if wait:
-                return too_many(request, wait, "Too many submissions from here just now.")
+            message = "Too many submissions from here just now."
+            if refused := over_limit(request, f"opinion:{self.pk}", "MASTHEAD_OPINION_SUBMISSIONS", 3600, message):
+                return refused
         return super().serve(request, *args, **kwargs)
 
     def process_form_submission(self, form):
