@@ -36,12 +36,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     from masthead.tests import migrated
 
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    if "default" in aliases:
-        test_name = connection.creation._get_test_db_name()  # noqa: SLF001
-        if connection.vendor == "sqlite":
-            migrated.copy_sqlite(test_name)
-        else:
-            migrated.create_postgres(test_name, connection.settings_dict)
+    aliases.add("default")  # also when only module fixtures (a served newsroom) ask for it, as in a browser test
+    test_name = connection.creation._get_test_db_name()  # noqa: SLF001
+    if connection.vendor == "sqlite":
+        migrated.copy_sqlite(test_name)
+    else:
+        migrated.create_postgres(test_name, connection.settings_dict)
     with django_db_blocker.unblock():
         # keepdb: the copy is kept and migrated (nothing left to apply), not made again; removed at the end.
         databases = setup_databases(
