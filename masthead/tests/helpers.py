@@ -58,8 +58,15 @@ def database_url() -> str:
         if connection.creation.is_in_memory_db(name):
             raise RuntimeError("A worker process needs a file-based SQLite test database (see test_settings).")
         return f"sqlite:///{name}"
-    user = db["USER"] or "postgres"
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return postgres_url(db, db["NAME"])
+
+
+def postgres_url(db: dict, name: str) -> str:
+    """A DATABASE_URL for the database `name` on the PostgreSQL server of Django's connection settings `db`."""
+    credentials = db.get("USER") or "postgres"
+    if db.get("PASSWORD"):
+        credentials += f":{db['PASSWORD']}"
+    return f"postgres://{credentials}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
 
 
 def worker_environment(**extra: str) -> dict[str, str]:

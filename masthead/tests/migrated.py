@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from masthead.tests.helpers import clean_environment
+from masthead.tests.helpers import clean_environment, postgres_url
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 FOLDER = Path(os.environ.get("MASTHEAD_TEST_DATABASES", REPOSITORY / "var" / "test-databases"))
@@ -91,20 +91,15 @@ def create_postgres(name: str, settings: dict) -> None:
     from psycopg import sql
 
     template = f"{PREFIX}{migrations_key()}"
+    making = f"{template}_making"
     with _locked(), _postgres(settings) as server:
         made = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
         if not made:
-            server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template + "_making")))
-            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(template + "_making")))
-            credentials = settings.get("USER") or ""
-            if settings.get("PASSWORD"):
-                credentials += f":{settings['PASSWORD']}"
-            address = f"{settings.get('HOST') or '127.0.0.1'}:{settings.get('PORT') or 5432}"
-            _migrate(f"postgres://{credentials}@{address}/{template}_making")
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(making)))
+            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(making)))
+            _migrate(postgres_url(settings, making))
             server.execute(
-                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                    sql.Identifier(template + "_making"), sql.Identifier(template)
-                )
+                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(making), sql.Identifier(template))
             )
             old = server.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s", [PREFIX + "%", template]
